@@ -1,0 +1,48 @@
+// Package autograd records how values are computed (define-by-run) and
+// differentiates them to any order.
+//
+// A *Value wraps a tensor.Tensor. Ops on values that require gradients
+// record a node: the op's name, its inputs, and a backward function that
+// maps the output's gradient to the inputs' gradients. Each backward
+// function is written with this package's own differentiable ops, never
+// with raw tensor kernels. That single rule is what makes higher-order
+// derivatives work: with createGraph the backward pass records its own
+// graph, which can be differentiated again (torch.autograd.grad with
+// create_graph=True). Model Doctor needs exactly this: its penalty is a
+// function of ∂logit/∂feature-map, differentiated again with respect to the
+// weights, through convolution, pooling, batch norm and every activation.
+//
+// The closed families that make this possible:
+//   - conv2d, its input gradient (a transposed convolution) and its weight
+//     gradient are each other's derivatives;
+//   - gather and scatter-add (max-pool is a gather with the argmax indices);
+//   - avg-pool and its transpose; broadcast and sum-to; pad and crop.
+//
+// Entry points: Grad (torch.autograd.grad), (*Value).Backward (gradients
+// accumulate in leaves' Grad), NoGrad, and Detach. Passing intermediate
+// values (for example a captured feature map) to Grad gives gradients with
+// respect to them.
+//
+// # Graph memory
+//
+// Backward and Grad release the nodes they traverse (their saved inputs
+// and closures) unless the graph is retained; Grad with createGraph retains
+// by default, as PyTorch does. A second pass over a released graph panics
+// with a message that says so.
+//
+// # Concurrency
+//
+// The no-grad switch is process-wide (Go has no goroutine-local state):
+// build graphs from one goroutine at a time. The tensor kernels underneath
+// use all cores.
+//
+// # Precision of the gradient checks
+//
+// Values are float32. The finite-difference tests (first and second order)
+// use central differences of directional derivatives accumulated in
+// float64, with step 1e-2 on inputs of order 1 kept at least 0.05 away from
+// kinks; float32 rounding then contributes about 1e-5 relative and the
+// truncation error about 1e-4, so a tolerance of 1e-2 relative separates
+// correct gradients from wrong ones (which are off by O(1)). Exact values
+// come from the PyTorch fixtures, computed in float64 from float32 inputs.
+package autograd

@@ -1,0 +1,187 @@
+package autograd
+
+import (
+	"fmt"
+
+	"github.com/modeldoctor/modeldoctor/tensor"
+)
+
+// The functions in this file are compositions of the primitive ops, so
+// their derivatives of every order come for free.
+
+// SiLU returns x·sigmoid(x).
+func SiLU(x *Value) *Value { return Mul(x, Sigmoid(x)) }
+
+// Hardsigmoid returns relu6(x+3)/6.
+func Hardsigmoid(x *Value) *Value { return MulScalar(Relu6(AddScalar(x, 3)), 1.0/6) }
+
+// Hardswish returns x·relu6(x+3)/6.
+func Hardswish(x *Value) *Value { return Mul(x, Hardsigmoid(x)) }
+
+// LogSumExp returns log Σ exp(x) along axis, stabilised by the (constant)
+// maximum.
+func LogSumExp(x *Value, axis int, keepdim bool) *Value {
+	m := Const(tensor.Max(x.t, []int{axis}, true))
+	s := Add(Log(Sum(Exp(Sub(x, m)), []int{axis}, true)), m)
+	if keepdim {
+		return s
+	}
+	return Reshape(s, tensor.Max(x.t, []int{axis}, false).Shape()...)
+}
+
+// LogSoftmax returns x − logsumexp(x) along axis.
+func LogSoftmax(x *Value, axis int) *Value {
+	m := Const(tensor.Max(x.t, []int{axis}, true))
+	y := Sub(x, m)
+	return Sub(y, Log(Sum(Exp(y), []int{axis}, true)))
+}
+
+// Softmax returns exp(x)/Σexp(x) along axis.
+func Softmax(x *Value, axis int) *Value {
+	m := Const(tensor.Max(x.t, []int{axis}, true))
+	e := Exp(Sub(x, m))
+	return Div(e, Sum(e, []int{axis}, true))
+}
+
+// CrossEntropyOptions are PyTorch's cross_entropy options (mean reduction).
+type CrossEntropyOptions struct {
+	// Weight, when set, weighs each class (length K).
+	Weight []float32
+	// LabelSmoothing mixes the targets with the uniform distribution.
+	LabelSmoothing float32
+}
+
+// CrossEntropy is the mean cross-entropy of logits [B, K] against labels.
+func CrossEntropy(logits *Value, labels []int) *Value {
+	return CrossEntropyWith(logits, labels, CrossEntropyOptions{})
+}
+
+// CrossEntropyWith is CrossEntropy with class weights and label smoothing,
+// normalised as PyTorch does (by the summed weights of the labels).
+func CrossEntropyWith(logits *Value, labels []int, o CrossEntropyOptions) *Value {
+	s := logits.Shape()
+	if len(s) != 2 || s[0] != len(labels) {
+		panic(fmt.Sprintf("autograd.CrossEntropy: logits %v for %d labels", s, len(labels)))
+	}
+	k := s[1]
+	for _, l := range labels {
+		if l < 0 || l >= k {
+			panic(fmt.Sprintf("autograd.CrossEntropy: label %d out of range [0, %d)", l, k))
+		}
+	}
+	if o.Weight != nil && len(o.Weight) != k {
+		panic(fmt.Sprintf("autograd.CrossEntropy: %d class weights for %d classes", len(o.Weight), k))
+	}
+	logp := LogSoftmax(logits, 1)
+	// Per-sample weights of the true class.
+	wy := make([]float32, len(labels))
+	var wsum float32
+	for i, l := range labels {
+		wy[i] = 1
+		if o.Weight != nil {
+			wy[i] = o.Weight[l]
+		}
+		wsum += wy[i]
+	}
+	picked := PickLabels(logp, labels)
+	nll := MulScalar(Sum(Mul(picked, Const(tensor.New(wy, len(wy)))), nil, false), -1/wsum)
+	if o.LabelSmoothing == 0 {
+		return nll
+	}
+	all := logp
+	if o.Weight != nil {
+		all = Mul(logp, Const(tensor.New(append([]float32(nil), o.Weight...), k)))
+	}
+	smooth := MulScalar(SumAll(all), -1/wsum)
+	eps := o.LabelSmoothing
+	return Add(MulScalar(nll, 1-eps), MulScalar(smooth, eps/float32(k)))
+}
+
+// NLLLoss is the mean negative log-likelihood of log-probabilities [B, K].
+func NLLLoss(logp *Value, labels []int) *Value {
+	return MulScalar(SumAll(PickLabels(logp, labels)), -1/float32(len(labels)))
+}
+
+// MSELoss is the mean squared error.
+func MSELoss(x, target *Value) *Value { return Mean(Square(Sub(x, target)), nil, false) }
+
+// BCEWithLogits is the mean binary cross-entropy of logits x against
+// targets in [0, 1], computed stably as relu(x) − x·t + log(1 + e^−|x|).
+func BCEWithLogits(x, target *Value) *Value {
+	l := Add(Sub(Relu(x), Mul(x, target)), Log(AddScalar(Exp(Neg(Abs(x))), 1)))
+	return Mean(l, nil, false)
+}
+
+// BatchNormState holds a batch norm's running statistics; Update says
+// whether a training pass should update them.
+type BatchNormState struct {
+	RunningMean, RunningVar *tensor.Tensor
+	Momentum, Eps           float32
+}
+
+// BatchNorm normalises x [N,C] or [N,C,H,W] per channel. In training it
+// uses the batch statistics (biased variance) and updates the running ones
+// with the unbiased variance, as PyTorch does; in evaluation it uses the
+// running statistics. gamma and beta may be nil (no affine transform).
+func BatchNorm(x, gamma, beta *Value, st *BatchNormState, training bool) *Value {
+	s := x.Shape()
+	if len(s) != 2 && len(s) != 4 {
+		panic(fmt.Sprintf("autograd.BatchNorm: want [N,C] or [N,C,H,W], got %v", s))
+	}
+	c := s[1]
+	bshape := []int{1, c}
+	axes := []int{0}
+	if len(s) == 4 {
+		bshape = []int{1, c, 1, 1}
+		axes = []int{0, 2, 3}
+	}
+	var xhat *Value
+	if training {
+		mean := Mean(x, axes, true)
+		xc := Sub(x, mean)
+		variance := Mean(Square(xc), axes, true)
+		xhat = Div(xc, Sqrt(AddScalar(variance, st.Eps)))
+		if st.RunningMean != nil {
+			n := float32(x.t.Len() / c)
+			m := st.Momentum
+			rm, rv := st.RunningMean.Data(), st.RunningVar.Data()
+			mv, vv := mean.Data(), variance.Data()
+			for i := 0; i < c; i++ {
+				rm[i] = (1-m)*rm[i] + m*mv[i]
+				rv[i] = (1-m)*rv[i] + m*vv[i]*n/max(n-1, 1)
+			}
+		}
+	} else {
+		mean := Const(st.RunningMean.Reshape(bshape...))
+		inv := tensor.Recip(tensor.Sqrt(tensor.AddScalar(st.RunningVar, st.Eps)))
+		xhat = Mul(Sub(x, mean), Const(inv.Reshape(bshape...)))
+	}
+	y := xhat
+	if gamma != nil {
+		y = Mul(y, Reshape(gamma, bshape...))
+	}
+	if beta != nil {
+		y = Add(y, Reshape(beta, bshape...))
+	}
+	return y
+}
+
+// Dropout zeroes each element with probability p and scales the rest by
+// 1/(1−p) in training; it is the identity otherwise.
+func Dropout(x *Value, p float64, rng *tensor.RNG, training bool) *Value {
+	if !training || p == 0 {
+		return x
+	}
+	mask := tensor.MulScalar(tensor.Bernoulli(rng, 1-p, x.Shape()...), float32(1/(1-p)))
+	return Mul(x, Const(mask))
+}
+
+// Dropout2d zeroes whole channels of [N,C,H,W] with probability p.
+func Dropout2d(x *Value, p float64, rng *tensor.RNG, training bool) *Value {
+	if !training || p == 0 {
+		return x
+	}
+	s := x.Shape()
+	mask := tensor.MulScalar(tensor.Bernoulli(rng, 1-p, s[0], s[1], 1, 1), float32(1/(1-p)))
+	return Mul(x, Const(mask))
+}

@@ -1,0 +1,81 @@
+package autograd
+
+import (
+	"fmt"
+
+	"github.com/modeldoctor/modeldoctor/tensor"
+)
+
+// Value is a tensor in the graph: the result of an op, or a leaf.
+type Value struct {
+	t            *tensor.Tensor
+	requiresGrad bool
+	node         *node // nil for leaves and constants
+	// Grad is where Backward accumulates this leaf's gradient.
+	Grad *Value
+}
+
+// node remembers how a value was made.
+type node struct {
+	op       *OpInfo
+	inputs   []*Value
+	backward func(gy *Value) []*Value
+}
+
+// Var returns a leaf that requires gradients (a parameter or an input to
+// differentiate with respect to).
+func Var(t *tensor.Tensor) *Value { return &Value{t: t, requiresGrad: true} }
+
+// Const returns a leaf that does not require gradients.
+func Const(t *tensor.Tensor) *Value { return &Value{t: t} }
+
+// Scalar returns a 0-d constant.
+func Scalar(v float32) *Value { return Const(tensor.Scalar(v)) }
+
+// Tensor returns the value's data.
+func (v *Value) Tensor() *tensor.Tensor { return v.t }
+
+// Data returns the value's raw numbers (shared).
+func (v *Value) Data() []float32 { return v.t.Data() }
+
+// Shape returns the value's shape.
+func (v *Value) Shape() []int { return v.t.Shape() }
+
+// Item returns the single number of a one-element value.
+func (v *Value) Item() float32 { return v.t.Item() }
+
+// RequiresGrad reports whether gradients flow to or through this value.
+func (v *Value) RequiresGrad() bool { return v.requiresGrad }
+
+// SetRequiresGrad marks a leaf as requiring gradients (or not), for
+// freezing parameters.
+func (v *Value) SetRequiresGrad(r bool) {
+	if v.node != nil {
+		panic("autograd.SetRequiresGrad: only leaves can change requires-grad")
+	}
+	v.requiresGrad = r
+}
+
+// IsLeaf reports whether v was not produced by a recorded op.
+func (v *Value) IsLeaf() bool { return v.node == nil }
+
+// Op returns the name of the op that produced v ("" for leaves).
+func (v *Value) Op() string {
+	if v.node == nil {
+		return ""
+	}
+	return v.node.op.Name
+}
+
+// Detach returns a constant sharing v's data, cut from the graph.
+func (v *Value) Detach() *Value { return Const(v.t) }
+
+// ZeroGrad clears the accumulated gradient.
+func (v *Value) ZeroGrad() { v.Grad = nil }
+
+func (v *Value) String() string {
+	if v.node != nil {
+		return fmt.Sprintf("Value(%s, %v)", v.node.op.Name, v.t)
+	}
+	return fmt.Sprintf("Value(leaf, %v)", v.t)
+}

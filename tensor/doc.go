@@ -1,0 +1,38 @@
+// Package tensor holds dense float32 N-dimensional arrays and every numeric
+// operation on their raw values: elementwise math with NumPy/PyTorch
+// broadcasting, reductions, batched matrix products, layout changes
+// (reshape, permute, slice, concat, pad), indexing (gather, scatter-add,
+// index-select, one-hot, where), convolution, pooling and seeded random
+// numbers.
+//
+// The package knows nothing about gradients: package autograd builds the
+// differentiable ops on top of it.
+//
+// # Layout and ownership
+//
+// A Tensor is always contiguous and row-major. Every op returns a fresh
+// tensor; only Reshape (and View) share storage with their input. Keeping
+// one layout makes each kernel simple and lets the SIMD and CUDA kernels
+// assume it.
+//
+// # The backend seam
+//
+// The heavy numeric kernels (GEMM, convolution, pooling, elementwise maps and
+// reductions) are reached through the Backend interface. The CPU backend in
+// this package is the reference; faster implementations (the asm package's
+// SIMD kernels, a CUDA backend) plug in with SetBackend without any change to
+// autograd or nn.
+//
+// # Determinism
+//
+// Work is split over GOMAXPROCS goroutines, but never so that the order of a
+// floating-point reduction depends on the number of workers: each output
+// element is reduced by one goroutine in a fixed order, and whole-tensor sums
+// add fixed-size chunks in index order. Results are bitwise identical for any
+// GOMAXPROCS.
+//
+// # Errors
+//
+// Shape mismatches are programming errors: ops panic with a message that
+// names the op and the shapes involved.
+package tensor

@@ -1,0 +1,240 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// ReduceOp names a reduction.
+type ReduceOp int
+
+// Reductions. Sums accumulate in float64 and in a fixed order.
+const (
+	OpSum ReduceOp = iota
+	OpMax
+	OpMin
+)
+
+func (op ReduceOp) String() string { return [...]string{"Sum", "Max", "Min"}[op] }
+
+// reduceMask turns an axis list into a per-axis flag (all axes if empty).
+func reduceMask(op string, x *Tensor, axes []int) []bool {
+	m := make([]bool, len(x.shape))
+	if len(axes) == 0 {
+		for i := range m {
+			m[i] = true
+		}
+		return m
+	}
+	for _, a := range axes {
+		m[normAxis(op, a, len(x.shape))] = true
+	}
+	return m
+}
+
+// keptShape is x's shape with reduced axes set to 1 (keepdim) or removed.
+func keptShape(shape []int, reduce []bool, keepdim bool) []int {
+	out := []int{}
+	for i, d := range shape {
+		switch {
+		case !reduce[i]:
+			out = append(out, d)
+		case keepdim:
+			out = append(out, 1)
+		}
+	}
+	return out
+}
+
+func reduceKeep(op ReduceOp, x *Tensor, reduce []bool) *Tensor {
+	out := Zeros(keptShape(x.shape, reduce, true)...)
+	backend().Reduce(op, x, reduce, out)
+	return out
+}
+
+func reduceAxes(op ReduceOp, name string, x *Tensor, axes []int, keepdim bool) *Tensor {
+	m := reduceMask(name, x, axes)
+	r := reduceKeep(op, x, m)
+	if keepdim {
+		return r
+	}
+	return r.Reshape(keptShape(x.shape, m, false)...)
+}
+
+// Sum sums over axes (all axes when none are given).
+func Sum(x *Tensor, axes []int, keepdim bool) *Tensor {
+	return reduceAxes(OpSum, "Sum", x, axes, keepdim)
+}
+
+// Max takes the maximum over axes (all axes when none are given).
+func Max(x *Tensor, axes []int, keepdim bool) *Tensor {
+	return reduceAxes(OpMax, "Max", x, axes, keepdim)
+}
+
+// Min takes the minimum over axes (all axes when none are given).
+func Min(x *Tensor, axes []int, keepdim bool) *Tensor {
+	return reduceAxes(OpMin, "Min", x, axes, keepdim)
+}
+
+// Mean averages over axes (all axes when none are given).
+func Mean(x *Tensor, axes []int, keepdim bool) *Tensor {
+	m := reduceMask("Mean", x, axes)
+	n := 1
+	for i, r := range m {
+		if r {
+			n *= x.shape[i]
+		}
+	}
+	return MulScalar(Sum(x, axes, keepdim), 1/float32(n))
+}
+
+// SumAll returns the sum of all elements as float64.
+func SumAll(x *Tensor) float64 { return float64(Sum(x, nil, false).data[0]) }
+
+// ArgMax returns the index of the largest value along axis (the first on
+// ties), as float32 values.
+func ArgMax(x *Tensor, axis int, keepdim bool) *Tensor {
+	a := normAxis("ArgMax", axis, len(x.shape))
+	m := make([]bool, len(x.shape))
+	m[a] = true
+	out := Zeros(keptShape(x.shape, m, keepdim)...)
+	outer := Numel(x.shape[:a])
+	n := x.shape[a]
+	inner := Numel(x.shape[a+1:])
+	parallelFor(outer*inner, n, func(lo, hi int) {
+		for o := lo; o < hi; o++ {
+			i, j := o/inner, o%inner
+			base := i*n*inner + j
+			best, bi := x.data[base], 0
+			for k := 1; k < n; k++ {
+				if v := x.data[base+k*inner]; v > best {
+					best, bi = v, k
+				}
+			}
+			out.data[o] = float32(bi)
+		}
+	})
+	return out
+}
+
+// reducePlan describes x as kept axes (indexing the output) and reduced
+// axes (iterated per output element), with adjacent axes merged.
+type reducePlan struct {
+	keptN, keptSt []int
+	redN, redSt   []int
+}
+
+func newReducePlan(shape []int, reduce []bool) reducePlan {
+	st := strides(shape)
+	var p reducePlan
+	for i, d := range shape {
+		if d == 1 {
+			continue
+		}
+		if reduce[i] {
+			if k := len(p.redN) - 1; k >= 0 && p.redSt[k] == d*st[i] {
+				p.redN[k] *= d
+				p.redSt[k] = st[i]
+				continue
+			}
+			p.redN = append(p.redN, d)
+			p.redSt = append(p.redSt, st[i])
+		} else {
+			p.keptN = append(p.keptN, d)
+			p.keptSt = append(p.keptSt, st[i])
+		}
+	}
+	return p
+}
+
+// Reduce implements Backend.
+func (CPU) Reduce(op ReduceOp, x *Tensor, reduce []bool, out *Tensor) {
+	p := newReducePlan(x.shape, reduce)
+	total := Numel(p.redN)
+	parallelFor(len(out.data), total, func(lo, hi int) {
+		idx := make([]int, len(p.redN))
+		for o := lo; o < hi; o++ {
+			base, r := 0, o
+			for i := len(p.keptN) - 1; i >= 0; i-- {
+				base += (r % p.keptN[i]) * p.keptSt[i]
+				r /= p.keptN[i]
+			}
+			out.data[o] = reduceRun(op, x.data, base, p, idx)
+		}
+	})
+}
+
+// reduceRun reduces the elements reachable from base over the plan's
+// reduced axes, the last (innermost) axis as a strided inner loop.
+func reduceRun(op ReduceOp, data []float32, base int, p reducePlan, idx []int) float32 {
+	nr := len(p.redN)
+	if nr == 0 {
+		return data[base]
+	}
+	for i := range idx {
+		idx[i] = 0
+	}
+	innerN, innerSt := p.redN[nr-1], p.redSt[nr-1]
+	var sum float64
+	acc := float32(math.Inf(1))
+	if op == OpMax {
+		acc = float32(math.Inf(-1))
+	}
+	for {
+		off := base
+		for i := 0; i < nr-1; i++ {
+			off += idx[i] * p.redSt[i]
+		}
+		switch op {
+		case OpSum:
+			for k := 0; k < innerN; k++ {
+				sum += float64(data[off+k*innerSt])
+			}
+		case OpMax:
+			for k := 0; k < innerN; k++ {
+				if v := data[off+k*innerSt]; v > acc || v != v {
+					acc = v
+				}
+			}
+		case OpMin:
+			for k := 0; k < innerN; k++ {
+				if v := data[off+k*innerSt]; v < acc || v != v {
+					acc = v
+				}
+			}
+		}
+		// Advance the odometer over the outer reduced axes.
+		i := nr - 2
+		for ; i >= 0; i-- {
+			idx[i]++
+			if idx[i] < p.redN[i] {
+				break
+			}
+			idx[i] = 0
+		}
+		if i < 0 {
+			break
+		}
+	}
+	if op == OpSum {
+		return float32(sum)
+	}
+	return acc
+}
+
+// SortedAxes returns axes normalised and sorted (a helper for callers that
+// build reductions).
+func SortedAxes(axes []int, dims int) []int {
+	out := make([]int, len(axes))
+	for i, a := range axes {
+		out[i] = normAxis("SortedAxes", a, dims)
+	}
+	sort.Ints(out)
+	for i := 1; i < len(out); i++ {
+		if out[i] == out[i-1] {
+			panic(fmt.Sprintf("tensor: repeated axis %d in %v", out[i], axes))
+		}
+	}
+	return out
+}
