@@ -10,25 +10,25 @@ type UnaryOp int
 
 // Unary ops. p is the scalar parameter where the op takes one.
 const (
-	OpNeg       UnaryOp = iota
-	OpExp               // e^x
-	OpLog               // ln x
-	OpSqrt              // √x
-	OpAbs               // |x|
-	OpSign              // -1, 0, 1
-	OpTanh              // tanh x
-	OpSigmoid           // 1/(1+e^-x)
-	OpRelu              // max(x, 0)
-	OpSquare            // x²
-	OpRecip             // 1/x
-	OpAddScalar         // x + p
-	OpMulScalar         // x · p
-	OpPowScalar         // x^p
-	OpRsubScalar        // p − x
-	OpGtScalar          // 1 if x > p else 0
-	OpLtScalar          // 1 if x < p else 0
-	OpClampMin          // max(x, p)
-	OpClampMax          // min(x, p)
+	OpNeg        UnaryOp = iota
+	OpExp                // e^x
+	OpLog                // ln x
+	OpSqrt               // √x
+	OpAbs                // |x|
+	OpSign               // -1, 0, 1
+	OpTanh               // tanh x
+	OpSigmoid            // 1/(1+e^-x)
+	OpRelu               // max(x, 0)
+	OpSquare             // x²
+	OpRecip              // 1/x
+	OpAddScalar          // x + p
+	OpMulScalar          // x · p
+	OpPowScalar          // x^p
+	OpRsubScalar         // p − x
+	OpGtScalar           // 1 if x > p else 0
+	OpLtScalar           // 1 if x < p else 0
+	OpClampMin           // max(x, p)
+	OpClampMax           // min(x, p)
 )
 
 var unaryNames = [...]string{"Neg", "Exp", "Log", "Sqrt", "Abs", "Sign", "Tanh", "Sigmoid", "Relu", "Square",
