@@ -58,6 +58,12 @@ func (v *Value) BackwardWith(gy *Value, o GradOptions) {
 	accumulate := func() {
 		for leaf, g := range grads {
 			if leaf.Grad == nil {
+				if !o.CreateGraph {
+					// g may be shared with other leaves' gradients
+					// (Add passes its gradient through): give each leaf
+					// its own copy so in-place updates stay local.
+					g = Const(g.t.Clone())
+				}
 				leaf.Grad = g
 			} else {
 				leaf.Grad = Add(leaf.Grad, g)

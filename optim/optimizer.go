@@ -1,0 +1,58 @@
+package optim
+
+import (
+	"fmt"
+
+	"github.com/modeldoctor/modeldoctor/autograd"
+	"github.com/modeldoctor/modeldoctor/tensor"
+)
+
+// Optimizer updates parameters from their accumulated gradients.
+type Optimizer interface {
+	// Step applies one update with learning rate lr.
+	Step(lr float64)
+	// ZeroGrad clears the parameters' gradients.
+	ZeroGrad()
+	// State returns the optimizer's state as named tensors (for
+	// checkpoints); LoadState restores it.
+	State() map[string]*tensor.Tensor
+	LoadState(map[string]*tensor.Tensor) error
+}
+
+func zeroGrad(params []*autograd.Value) {
+	for _, p := range params {
+		p.ZeroGrad()
+	}
+}
+
+// grad returns p's gradient data, or nil if it has none.
+func grad(p *autograd.Value) []float32 {
+	if p.Grad == nil {
+		return nil
+	}
+	return p.Grad.Data()
+}
+
+// loadBuffers copies saved per-parameter buffers named prefix.<i>.
+func loadBuffers(st map[string]*tensor.Tensor, prefix string, params []*autograd.Value, bufs []*tensor.Tensor) error {
+	for i, p := range params {
+		t, ok := st[fmt.Sprintf("%s.%d", prefix, i)]
+		if !ok {
+			bufs[i] = nil
+			continue
+		}
+		if !tensor.SameShape(t.Shape(), p.Shape()) {
+			return fmt.Errorf("optimizer state %s.%d has shape %v, parameter has %v", prefix, i, t.Shape(), p.Shape())
+		}
+		bufs[i] = t.Clone()
+	}
+	return nil
+}
+
+func saveBuffers(st map[string]*tensor.Tensor, prefix string, bufs []*tensor.Tensor) {
+	for i, b := range bufs {
+		if b != nil {
+			st[fmt.Sprintf("%s.%d", prefix, i)] = b.Clone()
+		}
+	}
+}
