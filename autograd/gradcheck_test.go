@@ -189,6 +189,12 @@ var gradCases = []gradCase{
 		func(x []*Value) *Value { return Add(BCEWithLogits(x[0], x[1]), MSELoss(Tanh(x[0]), x[1])) }},
 	{"dropout", nil, func(r *tensor.RNG) []*tensor.Tensor { return ins(away(r, 4, 5)) },
 		func(x []*Value) *Value { return Square(Dropout(x[0], 0.3, tensor.NewRNG(7), true)) }},
+	{"resize_bilinear", []string{"resize_bilinear", "resize_bilinear_transpose"}, func(r *tensor.RNG) []*tensor.Tensor { return ins(away(r, 2, 3, 4, 5)) },
+		func(x []*Value) *Value { return Square(ResizeBilinear(x[0], 7, 3, false)) }},
+	{"resize_bilinear_align_corners", []string{"resize_bilinear"}, func(r *tensor.RNG) []*tensor.Tensor { return ins(away(r, 1, 2, 3, 4)) },
+		func(x []*Value) *Value { return Square(ResizeBilinear(x[0], 5, 7, true)) }},
+	{"resize_bilinear_transpose", []string{"resize_bilinear_transpose"}, func(r *tensor.RNG) []*tensor.Tensor { return ins(away(r, 2, 3, 7, 3)) },
+		func(x []*Value) *Value { return Square(ResizeBilinearTranspose(x[0], []int{2, 3, 4, 5}, false)) }},
 }
 
 const fdStep = 1e-2

@@ -13,8 +13,10 @@ type Module interface {
 	// Forward computes the module's output. Implementations call their
 	// children through the package function Forward, so hooks run.
 	Forward(x *autograd.Value) *autograd.Value
-	// Base gives access to the embedded bookkeeping.
-	Base() *Base
+	// ModuleBase gives access to the embedded bookkeeping. (It cannot be
+	// called Base: the embedded field of that name would hide the method,
+	// and no module would satisfy the interface.)
+	ModuleBase() *Base
 }
 
 // Buffer is a non-trainable tensor saved with the model (batch-norm
@@ -41,11 +43,18 @@ type Base struct {
 	buffers  []named[*Buffer]
 	children []named[Module]
 	eval     bool // zero value: training, as PyTorch modules start
-	hooks    []Hook
+	hooks    []hookEntry
+	nextHook uint64
 }
 
-// Base implements Module.
-func (b *Base) Base() *Base { return b }
+// hookEntry is a registered hook with the id its remover looks for.
+type hookEntry struct {
+	id uint64
+	h  Hook
+}
+
+// ModuleBase implements Module.
+func (b *Base) ModuleBase() *Base { return b }
 
 // Param registers a trainable tensor under name and returns its leaf.
 func (b *Base) Param(name string, t *tensor.Tensor) *autograd.Value {
@@ -83,12 +92,14 @@ func (b *Base) Children() ([]string, []Module) {
 // AddHook appends a hook run on the module's output by Forward. It returns
 // a function that removes it.
 func (b *Base) AddHook(h Hook) (remove func()) {
-	b.hooks = append(b.hooks, h)
-	p := &b.hooks[len(b.hooks)-1]
+	b.nextHook++
+	id := b.nextHook
+	b.hooks = append(b.hooks, hookEntry{id, h})
 	return func() {
-		for i := range b.hooks {
-			if &b.hooks[i] == p {
-				b.hooks = append(b.hooks[:i], b.hooks[i+1:]...)
+		for i, e := range b.hooks {
+			if e.id == id {
+				// A fresh slice: a Forward iterating the old one is unaffected.
+				b.hooks = append(b.hooks[:i:i], b.hooks[i+1:]...)
 				return
 			}
 		}
@@ -99,15 +110,15 @@ func (b *Base) AddHook(h Hook) (remove func()) {
 // through it.
 func Forward(m Module, x *autograd.Value) *autograd.Value {
 	y := m.Forward(x)
-	for _, h := range m.Base().hooks {
-		y = h(y)
+	for _, e := range m.ModuleBase().hooks {
+		y = e.h(y)
 	}
 	return y
 }
 
 // SetTraining switches m and all its descendants to train (true) or eval.
 func SetTraining(m Module, training bool) {
-	Walk(m, func(_ string, sub Module) { sub.Base().eval = !training })
+	Walk(m, func(_ string, sub Module) { sub.ModuleBase().eval = !training })
 }
 
 // Walk visits m and its descendants depth-first with their dotted names
@@ -116,7 +127,7 @@ func Walk(m Module, visit func(name string, m Module)) {
 	var rec func(prefix string, m Module)
 	rec = func(prefix string, m Module) {
 		visit(prefix, m)
-		for _, c := range m.Base().children {
+		for _, c := range m.ModuleBase().children {
 			rec(join(prefix, c.name), c.v)
 		}
 	}
@@ -155,7 +166,7 @@ func Parameters(m Module) []NamedParam {
 	var out []NamedParam
 	var rec func(prefix string, m Module)
 	rec = func(prefix string, m Module) {
-		b := m.Base()
+		b := m.ModuleBase()
 		for _, p := range b.params {
 			out = append(out, NamedParam{join(prefix, p.name), p.v})
 		}
@@ -201,7 +212,7 @@ func StateDict(m Module) []StateEntry {
 	var out []StateEntry
 	var rec func(prefix string, m Module)
 	rec = func(prefix string, m Module) {
-		b := m.Base()
+		b := m.ModuleBase()
 		for _, p := range b.params {
 			out = append(out, StateEntry{Name: join(prefix, p.name), Tensor: p.v.Tensor(), Param: true})
 		}

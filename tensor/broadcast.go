@@ -107,6 +107,9 @@ func BroadcastTo(x *Tensor, shape []int) *Tensor {
 		panic(fmt.Sprintf("tensor.BroadcastTo: cannot broadcast %v to %v", x.shape, shape))
 	}
 	out := Zeros(shape...)
+	if len(out.data) == 0 {
+		return out // a zero-size axis: no rows (and inner may be 0)
+	}
 	it := newBroadcastIter(shape, x.shape, x.shape)
 	rows := len(out.data) / it.inner
 	parallelFor(rows, it.inner, func(lo, hi int) {

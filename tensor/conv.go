@@ -31,9 +31,21 @@ func (p ConvParams) Norm() ConvParams {
 	return p
 }
 
-// ConvOutSize is the output length of one spatial axis.
+// ConvOutSize is the output length of one spatial axis (zero or less when
+// the dilated kernel does not fit the padded input).
 func ConvOutSize(in, k, stride, pad, dil int) int {
-	return (in+2*pad-dil*(k-1)-1)/stride + 1
+	return floorDiv(in+2*pad-dil*(k-1)-1, stride) + 1
+}
+
+// floorDiv divides rounding toward −∞ (Go's / truncates toward zero, which
+// would turn a negative numerator smaller than the divisor into a valid
+// size of 1).
+func floorDiv(a, b int) int {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
 }
 
 // convGeometry checks shapes and returns the output shape.

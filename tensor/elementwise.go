@@ -71,6 +71,9 @@ func Binary(op BinaryOp, a, b *Tensor) *Tensor {
 		panic(fmt.Sprintf("tensor.%v: %v", op, err))
 	}
 	out := Zeros(shape...)
+	if len(out.data) == 0 {
+		return out // nothing to compute (and no inner run to divide by)
+	}
 	backend().Binary(op, a, b, out)
 	return out
 }
@@ -301,6 +304,9 @@ func (CPU) Binary(op BinaryOp, a, b, out *Tensor) {
 				}
 			}
 		})
+		return
+	}
+	if len(out.data) == 0 {
 		return
 	}
 	it := newBroadcastIter(out.shape, a.shape, b.shape)

@@ -31,11 +31,23 @@ func gatherDims(op string, xShape []int, a int, idx *Indices) (outer, n, inner, 
 	return Numel(idx.Shape[:a]), idx.Shape[a], Numel(idx.Shape[a+1:]), xShape[a]
 }
 
+// checkIndexRange panics unless every index lies in [0, n). It runs before
+// the parallel loops: a panic inside a worker goroutine could not be
+// recovered by the caller and would take the whole process down.
+func checkIndexRange(op string, data []int, n int) {
+	for _, s := range data {
+		if s < 0 || s >= n {
+			panic(fmt.Sprintf("tensor.%s: index %d out of range [0, %d)", op, s, n))
+		}
+	}
+}
+
 // Gather picks along axis: out[..., j, ...] = x[..., idx[..., j, ...], ...]
 // (torch.gather). idx has x's shape except on axis.
 func Gather(x *Tensor, axis int, idx *Indices) *Tensor {
 	a := normAxis("Gather", axis, len(x.shape))
 	outer, n, inner, xn := gatherDims("Gather", x.shape, a, idx)
+	checkIndexRange("Gather", idx.Data, xn)
 	out := Zeros(idx.Shape...)
 	parallelFor(outer, n*inner, func(lo, hi int) {
 		for o := lo; o < hi; o++ {
@@ -43,9 +55,6 @@ func Gather(x *Tensor, axis int, idx *Indices) *Tensor {
 				for k := 0; k < inner; k++ {
 					p := (o*n+j)*inner + k
 					s := idx.Data[p]
-					if s < 0 || s >= xn {
-						panic(fmt.Sprintf("tensor.Gather: index %d out of range [0, %d)", s, xn))
-					}
 					out.data[p] = x.data[(o*xn+s)*inner+k]
 				}
 			}
@@ -63,6 +72,7 @@ func ScatterAdd(base *Tensor, axis int, idx *Indices, src *Tensor) *Tensor {
 	if !SameShape(idx.Shape, src.shape) {
 		panic(fmt.Sprintf("tensor.ScatterAdd: index shape %v and source shape %v differ", idx.Shape, src.shape))
 	}
+	checkIndexRange("ScatterAdd", idx.Data, xn)
 	out := base.Clone()
 	// Parallel over outer: each outer slice of out is written by one worker.
 	parallelFor(outer, n*inner, func(lo, hi int) {
@@ -71,9 +81,6 @@ func ScatterAdd(base *Tensor, axis int, idx *Indices, src *Tensor) *Tensor {
 				for k := 0; k < inner; k++ {
 					p := (o*n+j)*inner + k
 					s := idx.Data[p]
-					if s < 0 || s >= xn {
-						panic(fmt.Sprintf("tensor.ScatterAdd: index %d out of range [0, %d)", s, xn))
-					}
 					out.data[(o*xn+s)*inner+k] += src.data[p]
 				}
 			}

@@ -15,9 +15,15 @@ func (x *Tensor) Reshape(shape ...int) *Tensor {
 			infer = i
 			continue
 		}
+		if d < 0 {
+			panic(fmt.Sprintf("tensor.Reshape: negative dimension %d in %v", d, shape))
+		}
 		n *= d
 	}
-	if infer >= 0 && n > 0 {
+	if infer >= 0 {
+		if n == 0 {
+			panic(fmt.Sprintf("tensor.Reshape: the -1 in %v is ambiguous for %v (%d elements)", shape, x.shape, len(x.data)))
+		}
 		s[infer] = len(x.data) / n
 		n *= s[infer]
 	}

@@ -18,9 +18,9 @@ type PoolParams struct {
 // (a last window that would start in the right padding is dropped).
 func PoolOutSize(in, k, stride, pad int, ceil bool) int {
 	num := in + 2*pad - k
-	out := num/stride + 1
+	out := floorDiv(num, stride) + 1
 	if ceil {
-		out = (num+stride-1)/stride + 1
+		out = floorDiv(num+stride-1, stride) + 1
 		if (out-1)*stride >= in+pad {
 			out--
 		}

@@ -1,0 +1,168 @@
+package train
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/modeldoctor/modeldoctor/autograd"
+	"github.com/modeldoctor/modeldoctor/data"
+	"github.com/modeldoctor/modeldoctor/nn"
+	"github.com/modeldoctor/modeldoctor/optim"
+	"github.com/modeldoctor/modeldoctor/tensor"
+)
+
+// LossFunc computes the training loss of a batch in train mode and returns
+// it with the logits; extra holds named scalars to log (e.g. a penalty).
+type LossFunc func(m nn.Module, x *autograd.Value, labels []int) (loss, logits *autograd.Value, extra map[string]float64)
+
+// CrossEntropyLoss is the default LossFunc.
+func CrossEntropyLoss(m nn.Module, x *autograd.Value, labels []int) (*autograd.Value, *autograd.Value, map[string]float64) {
+	logits := nn.Forward(m, x)
+	return autograd.CrossEntropy(logits, labels), logits, nil
+}
+
+// Options configure a run.
+type Options struct {
+	Epochs int
+	// Seed reseeds the model's random streams (dropout) at every epoch.
+	Seed uint64
+	// Dir receives the checkpoint, the metrics log, the learning curves
+	// and the final weights, all named after Name. Empty: nothing is
+	// written.
+	Dir  string
+	Name string
+	// Resume continues from the checkpoint in Dir if there is one.
+	Resume bool
+	// Log receives progress lines (nil: none). Progress draws a live bar
+	// instead when Log is a terminal.
+	Log io.Writer
+	// Progress forces the live bar on (true) regardless of the writer.
+	Progress bool
+}
+
+// EpochRecord is one line of the metrics log.
+type EpochRecord struct {
+	Epoch     int                `json:"epoch"` // 1-based
+	LR        float64            `json:"lr"`
+	TrainLoss float64            `json:"train_loss"`
+	TrainAcc  float64            `json:"train_accuracy"`
+	Eval      Metrics            `json:"eval"`
+	Seconds   float64            `json:"seconds"`
+	Extra     map[string]float64 `json:"extra,omitempty"`
+}
+
+// Trainer runs epochs of training and evaluation.
+type Trainer struct {
+	Model    nn.Module
+	Opt      optim.Optimizer
+	Schedule optim.Schedule
+	Train    *data.Loader
+	// Eval is evaluated after every epoch (nil: skipped). It should be an
+	// unshuffled loader over a held-out split.
+	Eval    *data.Loader
+	Classes int
+	Loss    LossFunc
+	Opts    Options
+	History []EpochRecord
+}
+
+// Run trains for the remaining epochs, resuming from the checkpoint when
+// asked, and writes a checkpoint after each epoch.
+func (t *Trainer) Run() error {
+	if t.Loss == nil {
+		t.Loss = CrossEntropyLoss
+	}
+	start := 0
+	if t.Opts.Resume && t.Opts.Dir != "" {
+		epoch, ok, err := t.loadCheckpoint()
+		if err != nil {
+			return err
+		}
+		if ok {
+			start = epoch
+			t.logf("resumed %s from %s after epoch %d\n", t.Opts.Name, t.checkpointPath(), epoch)
+		}
+	}
+	params := nn.Trainable(t.Model)
+	for e := start; e < t.Opts.Epochs; e++ {
+		rec, err := t.epoch(e, params)
+		if err != nil {
+			return err
+		}
+		t.History = append(t.History, rec)
+		t.logf("%s epoch %d/%d  lr %.4g  train loss %.4f acc %.2f%%  eval loss %.4f acc %.2f%%  (%.1fs)\n",
+			t.Opts.Name, rec.Epoch, t.Opts.Epochs, rec.LR, rec.TrainLoss, 100*rec.TrainAcc, rec.Eval.Loss, 100*rec.Eval.Accuracy, rec.Seconds)
+		if t.Opts.Dir != "" {
+			if err := t.saveCheckpoint(e + 1); err != nil {
+				return err
+			}
+			if err := t.writeLogs(); err != nil {
+				return err
+			}
+		}
+	}
+	if t.Opts.Dir != "" {
+		return nn.SaveWeights(t.weightsPath(), t.Model)
+	}
+	return nil
+}
+
+// epoch trains one epoch (0-based e) and evaluates.
+func (t *Trainer) epoch(e int, params []*autograd.Value) (EpochRecord, error) {
+	began := time.Now()
+	lr := t.Schedule.LR(e)
+	reseed(t.Model, t.Opts.Seed, e)
+	nn.SetTraining(t.Model, true)
+	acc := newAccumulator(t.Classes)
+	extra := map[string]float64{}
+	bar := newProgress(t.Opts, fmt.Sprintf("%s epoch %d/%d", t.Opts.Name, e+1, t.Opts.Epochs), t.Train.NumBatches())
+	for b := range t.Train.Epoch(e) {
+		t.Opt.ZeroGrad()
+		loss, logits, ex := t.Loss(t.Model, autograd.Const(BatchTensor(b)), b.Labels)
+		lv := float64(loss.Item())
+		if lv != lv {
+			return EpochRecord{}, fmt.Errorf("%s: loss is NaN at epoch %d batch %d (lower the learning rate?)", t.Opts.Name, e+1, b.Index+1)
+		}
+		loss.Backward()
+		t.Opt.Step(lr)
+		acc.add(logits.Tensor(), b.Labels, lv)
+		for k, v := range ex {
+			extra[k] += v * float64(len(b.Labels))
+		}
+		bar.step(lv)
+	}
+	bar.done()
+	m := acc.metrics()
+	for k := range extra {
+		extra[k] /= float64(max(m.Samples, 1))
+	}
+	rec := EpochRecord{Epoch: e + 1, LR: lr, TrainLoss: m.Loss, TrainAcc: m.Accuracy}
+	if len(extra) > 0 {
+		rec.Extra = extra
+	}
+	if t.Eval != nil {
+		rec.Eval = Evaluate(t.Model, t.Eval, t.Classes)
+	}
+	rec.Seconds = time.Since(began).Seconds()
+	return rec, nil
+}
+
+// reseed gives every dropout layer a generator derived from (seed, epoch,
+// position), so that epoch e draws the same masks whether or not the run
+// was resumed.
+func reseed(m nn.Module, seed uint64, epoch int) {
+	i := 0
+	nn.Walk(m, func(_ string, sub nn.Module) {
+		if d, ok := sub.(*nn.Dropout); ok {
+			d.RNG = tensor.NewRNG(seed ^ uint64(epoch+1)*0x9E3779B97F4A7C15 ^ uint64(i+1)*0xC2B2AE3D27D4EB4F)
+			i++
+		}
+	})
+}
+
+func (t *Trainer) logf(format string, args ...any) {
+	if t.Opts.Log != nil {
+		fmt.Fprintf(t.Opts.Log, format, args...)
+	}
+}
