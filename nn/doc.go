@@ -13,4 +13,33 @@
 //
 // Every layer is a composition of autograd ops, so a network is
 // differentiable to any order.
+//
+// The Module interface reaches the embedded Base through ModuleBase (for
+// example m.ModuleBase().AddHook(h) on a module found by name). The method
+// cannot be called Base: a struct that embeds Base has a field of that
+// name, which hides any method of the same name, so no module would
+// satisfy the interface.
+//
+// # Building blocks
+//
+// Beyond convolution, linear, batch-norm, pooling and activation layers:
+// Concat (channel concatenation), ChannelShuffle, SqueezeExcite (with
+// children named as PyTorch's SE blocks name theirs; see its doc), and
+// Upsample / ResizeNearest / autograd.ResizeBilinear for resizing with
+// PyTorch's coordinates. A residual connection is just autograd.Add.
+// CrossEntropyLoss and NLLLoss are thin Criterion values over the losses
+// in package autograd.
+//
+// # Weights files
+//
+// Weights are stored in the safetensors format, which PyTorch reads and
+// writes (safetensors.torch.save_file / load_file): SaveWeights and
+// LoadWeights for a module's state dict, SaveSafetensors and
+// ReadSafetensors for arbitrary tensors (checkpoints). Floats are written
+// as F32 and integer buffers (num_batches_tracked) as I64; F64, F16, BF16
+// and integer types are converted to float32 on reading. Writes are atomic
+// (temporary file, fsync, rename, fsync of the directory). Reading
+// validates the whole file before anything is converted, and a load
+// checks every name and shape before anything is copied, so a bad file
+// never leaves a model half loaded; errors name the file and the problem.
 package nn

@@ -151,7 +151,6 @@ func ParseSafetensors(data []byte) (*SafetensorsFile, error) {
 // keys' order and rejecting duplicates.
 func parseSafetensorsHeader(header []byte) ([]stInfo, map[string]string, error) {
 	dec := json.NewDecoder(bytes.NewReader(header))
-	dec.UseNumber()
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return nil, nil, fmt.Errorf("header is not a JSON object: %v", jsonErr(err, tok))
 	}
@@ -209,9 +208,9 @@ func jsonErr(err error, tok json.Token) string {
 
 func parseSafetensorsInfo(name string, raw json.RawMessage) (stInfo, error) {
 	var h struct {
-		DType       *string       `json:"dtype"`
-		Shape       []json.Number `json:"shape"`
-		DataOffsets []json.Number `json:"data_offsets"`
+		DType       *string           `json:"dtype"`
+		Shape       []json.RawMessage `json:"shape"`
+		DataOffsets []json.RawMessage `json:"data_offsets"`
 	}
 	if err := json.Unmarshal(raw, &h); err != nil {
 		return stInfo{}, fmt.Errorf("tensor %q: invalid entry: %w", name, err)
@@ -248,11 +247,11 @@ func parseSafetensorsInfo(name string, raw json.RawMessage) (stInfo, error) {
 	return in, nil
 }
 
-// parseUint accepts only non-negative JSON integers.
-func parseUint(n json.Number) (uint64, error) {
-	s := n.String()
-	if s == "" || strings.ContainsAny(s, ".eE-+") {
-		return 0, fmt.Errorf("%q is not a non-negative integer", s)
+// parseUint accepts only non-negative JSON integers written as digits.
+func parseUint(raw json.RawMessage) (uint64, error) {
+	s := string(raw)
+	if s == "" {
+		return 0, errors.New("empty number")
 	}
 	var v uint64
 	for _, c := range s {
@@ -279,6 +278,7 @@ func validateSafetensorsLayout(infos []stInfo, size uint64) error {
 		return ia.end < ib.end
 	})
 	var pos uint64
+	prev := ""
 	for _, i := range order {
 		in := infos[i]
 		if in.end < in.begin {
@@ -288,7 +288,7 @@ func validateSafetensorsLayout(infos []stInfo, size uint64) error {
 			return fmt.Errorf("tensor %q: data_offsets [%d, %d] run past the %d-byte data buffer (file truncated?)", in.name, in.begin, in.end, size)
 		}
 		if in.begin < pos {
-			return fmt.Errorf("tensor %q: data_offsets [%d, %d] overlap the previous tensor, which ends at %d", in.name, in.begin, in.end, pos)
+			return fmt.Errorf("tensor %q: data_offsets [%d, %d] overlap tensor %q, which ends at %d", in.name, in.begin, in.end, prev, pos)
 		}
 		if in.begin > pos {
 			return fmt.Errorf("tensor %q: data_offsets [%d, %d] leave a gap after byte %d", in.name, in.begin, in.end, pos)
@@ -303,7 +303,7 @@ func validateSafetensorsLayout(infos []stInfo, size uint64) error {
 		if want := elems * uint64(safetensorsDTypes[in.dtype]); in.end-in.begin != want {
 			return fmt.Errorf("tensor %q: %d bytes of data for %s shape %v, which needs %d", in.name, in.end-in.begin, in.dtype, in.shape, want)
 		}
-		pos = in.end
+		pos, prev = in.end, in.name
 	}
 	if pos != size {
 		return fmt.Errorf("data buffer has %d bytes but the tensors cover %d (trailing bytes or a missing tensor)", size, pos)
@@ -480,13 +480,28 @@ func EncodeSafetensors(entries []StateEntry, metadata map[string]string) ([]byte
 		b := data[begin[i]:]
 		for j, v := range e.Tensor.Data() {
 			if e.Int {
-				binary.LittleEndian.PutUint64(b[8*j:], uint64(int64(math.Round(float64(v)))))
+				binary.LittleEndian.PutUint64(b[8*j:], uint64(toInt64(v)))
 			} else {
 				binary.LittleEndian.PutUint32(b[4*j:], math.Float32bits(v))
 			}
 		}
 	}
 	return out, nil
+}
+
+// toInt64 rounds v to the nearest integer, saturating at the int64 range
+// (NaN becomes 0).
+func toInt64(v float32) int64 {
+	f := math.Round(float64(v))
+	switch {
+	case f != f:
+		return 0
+	case f >= math.MaxInt64:
+		return math.MaxInt64
+	case f <= math.MinInt64:
+		return math.MinInt64
+	}
+	return int64(f)
 }
 
 func stSize(e StateEntry) uint64 {

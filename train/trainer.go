@@ -12,14 +12,15 @@ import (
 	"github.com/modeldoctor/modeldoctor/tensor"
 )
 
-// LossFunc computes the training loss of a batch in train mode and returns
+// LossFunc computes the training loss of a batch (x is the batch as a
+// value; b carries labels and data-set indices) in train mode and returns
 // it with the logits; extra holds named scalars to log (e.g. a penalty).
-type LossFunc func(m nn.Module, x *autograd.Value, labels []int) (loss, logits *autograd.Value, extra map[string]float64)
+type LossFunc func(m nn.Module, x *autograd.Value, b data.Batch) (loss, logits *autograd.Value, extra map[string]float64)
 
 // CrossEntropyLoss is the default LossFunc.
-func CrossEntropyLoss(m nn.Module, x *autograd.Value, labels []int) (*autograd.Value, *autograd.Value, map[string]float64) {
+func CrossEntropyLoss(m nn.Module, x *autograd.Value, b data.Batch) (*autograd.Value, *autograd.Value, map[string]float64) {
 	logits := nn.Forward(m, x)
-	return autograd.CrossEntropy(logits, labels), logits, nil
+	return autograd.CrossEntropy(logits, b.Labels), logits, nil
 }
 
 // Options configure a run.
@@ -48,6 +49,7 @@ type EpochRecord struct {
 	TrainLoss float64            `json:"train_loss"`
 	TrainAcc  float64            `json:"train_accuracy"`
 	Eval      Metrics            `json:"eval"`
+	Val       *Metrics           `json:"val,omitempty"`
 	Seconds   float64            `json:"seconds"`
 	Extra     map[string]float64 `json:"extra,omitempty"`
 }
@@ -59,8 +61,12 @@ type Trainer struct {
 	Schedule optim.Schedule
 	Train    *data.Loader
 	// Eval is evaluated after every epoch (nil: skipped). It should be an
-	// unshuffled loader over a held-out split.
-	Eval    *data.Loader
+	// unshuffled loader over the test split.
+	Eval *data.Loader
+	// Val, when set, is a held-out validation split evaluated after every
+	// epoch too: the split on which to select a best epoch, so that the
+	// test split is never used for selection.
+	Val     *data.Loader
 	Classes int
 	Loss    LossFunc
 	Opts    Options
@@ -119,7 +125,7 @@ func (t *Trainer) epoch(e int, params []*autograd.Value) (EpochRecord, error) {
 	bar := newProgress(t.Opts, fmt.Sprintf("%s epoch %d/%d", t.Opts.Name, e+1, t.Opts.Epochs), t.Train.NumBatches())
 	for b := range t.Train.Epoch(e) {
 		t.Opt.ZeroGrad()
-		loss, logits, ex := t.Loss(t.Model, autograd.Const(BatchTensor(b)), b.Labels)
+		loss, logits, ex := t.Loss(t.Model, autograd.Const(BatchTensor(b)), b)
 		lv := float64(loss.Item())
 		if lv != lv {
 			return EpochRecord{}, fmt.Errorf("%s: loss is NaN at epoch %d batch %d (lower the learning rate?)", t.Opts.Name, e+1, b.Index+1)
@@ -144,6 +150,10 @@ func (t *Trainer) epoch(e int, params []*autograd.Value) (EpochRecord, error) {
 	if t.Eval != nil {
 		rec.Eval = Evaluate(t.Model, t.Eval, t.Classes)
 	}
+	if t.Val != nil {
+		v := Evaluate(t.Model, t.Val, t.Classes)
+		rec.Val = &v
+	}
 	rec.Seconds = time.Since(began).Seconds()
 	return rec, nil
 }
@@ -159,6 +169,24 @@ func reseed(m nn.Module, seed uint64, epoch int) {
 			i++
 		}
 	})
+}
+
+// BestEpoch returns the record with the highest validation accuracy (the
+// earliest on ties), or the last record when there is no validation split.
+func BestEpoch(h []EpochRecord) EpochRecord {
+	best := h[len(h)-1]
+	if best.Val == nil {
+		return best
+	}
+	for _, r := range h {
+		if r.Val == nil {
+			continue
+		}
+		if r.Val.Accuracy > best.Val.Accuracy || (r.Val.Accuracy == best.Val.Accuracy && r.Epoch < best.Epoch) {
+			best = r
+		}
+	}
+	return best
 }
 
 func (t *Trainer) logf(format string, args ...any) {

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/modeldoctor/modeldoctor/nn"
+	"github.com/modeldoctor/modeldoctor/train"
+)
+
+func init() {
+	commands["demo"] = command{"run the whole pipeline on MNIST with a small model: train, sift, diagnose, treat, report", runDemo}
+}
+
+func runDemo(args []string) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	var d doctorFlags
+	var t treatFlags
+	d.register(fs)
+	t.register(fs)
+	pre := fs.Int("pretrain-epochs", 2, "epochs of plain training before the diagnosis")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	// Demo defaults, unless given: the output folder and a quick recipe.
+	if !set["out"] {
+		d.out = "runs/demo"
+	}
+	if !set["epochs"] {
+		t.epochs = 2
+	}
+	began := time.Now()
+	if d.weights == "" {
+		w, err := pretrain(&d, &t, *pre)
+		if err != nil {
+			return err
+		}
+		d.weights = w
+	}
+	s, err := d.open(true)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "\n== sift and diagnose %s at %s\n", d.model, s.layer)
+	if _, err := s.sift(); err != nil {
+		return err
+	}
+	if _, err := s.diagnose(s.model, "diagnosis.json", "heatmap.png", nil); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "\n== treat (α = %g) and control, %d epochs each\n", t.alpha, t.epochs)
+	res, err := s.treat(&t)
+	if err != nil {
+		return err
+	}
+	page, err := s.report(&t, res.Treated, res.Control)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nModel Doctor demo finished in %s.\nReport: %s\n", time.Since(began).Round(time.Second), page)
+	return nil
+}
+
+// pretrain trains the model plainly on the training split (less the
+// validation hold-out) and returns the weights file; it resumes an
+// interrupted run.
+func pretrain(d *doctorFlags, t *treatFlags, epochs int) (string, error) {
+	s, err := d.open(false)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(os.Stderr, "== pre-train %s on %s (%d images, %d epochs)\n", d.model, d.dataset, s.train.N, epochs)
+	opt, sched, err := (&sgdFlags{epochs: epochs, lr: 0.05, momentum: t.momentum, weightDecay: t.weightDecay, schedule: "cosine"}).make(s.model)
+	if err != nil {
+		return "", err
+	}
+	tr := &train.Trainer{
+		Model: s.model, Opt: opt, Schedule: sched, Classes: s.classes(),
+		Train: d.loader(s.train, s.ds.TrainAug, true), Eval: d.loader(s.ds.Test, s.ds.Eval, false),
+		Opts: train.Options{Epochs: epochs, Seed: d.seed, Dir: d.out, Name: "pretrained", Resume: true, Log: os.Stderr},
+	}
+	if err := tr.Run(); err != nil {
+		return "", err
+	}
+	fmt.Fprintf(os.Stderr, "pre-trained: %d parameters, weights %s\n", nn.CountParameters(s.model), tr.WeightsPath())
+	return filepath.Clean(tr.WeightsPath()), nil
+}

@@ -1,0 +1,77 @@
+package doctor
+
+import (
+	"sort"
+
+	"github.com/modeldoctor/modeldoctor/autograd"
+	"github.com/modeldoctor/modeldoctor/data"
+	"github.com/modeldoctor/modeldoctor/nn"
+	"github.com/modeldoctor/modeldoctor/tensor"
+)
+
+// SiftResult holds data-set indices per true class.
+type SiftResult struct {
+	// High: the correctly classified images with the largest max-softmax
+	// probability, most confident first (the images to diagnose from).
+	High [][]int `json:"high"`
+	// Low: the images with the lowest score, lowest first, where the score
+	// is the confidence for correct predictions and −(the wrong class's
+	// confidence) for mistakes (the images to annotate).
+	Low [][]int `json:"low"`
+}
+
+type scored struct {
+	index      int
+	confidence float64
+	correct    bool
+}
+
+// Sift ranks every image of loader (an unshuffled loader with the
+// test-time transform) with m in eval mode and keeps nHigh and nLow per
+// class.
+func Sift(m nn.Module, loader *data.Loader, classes, nHigh, nLow int) SiftResult {
+	nn.SetTraining(m, false)
+	perClass := make([][]scored, classes)
+	autograd.NoGrad(func() {
+		for b := range loader.Epoch(0) {
+			logits := nn.Forward(m, autograd.Const(tensor.New(b.X, b.N, b.C, b.H, b.W)))
+			p := autograd.Softmax(logits, 1).Data()
+			k := logits.Shape()[1]
+			for i, y := range b.Labels {
+				row := p[i*k : (i+1)*k]
+				best := 0
+				for j := range row {
+					if row[j] > row[best] {
+						best = j
+					}
+				}
+				perClass[y] = append(perClass[y], scored{b.Indices[i], float64(row[best]), best == y})
+			}
+		}
+	})
+	r := SiftResult{High: make([][]int, classes), Low: make([][]int, classes)}
+	for k, s := range perClass {
+		var correct []scored
+		for _, x := range s {
+			if x.correct {
+				correct = append(correct, x)
+			}
+		}
+		// Stable sorts keep data-set order on ties, so results are exact.
+		sort.SliceStable(correct, func(i, j int) bool { return correct[i].confidence > correct[j].confidence })
+		for _, x := range correct[:min(nHigh, len(correct))] {
+			r.High[k] = append(r.High[k], x.index)
+		}
+		score := func(x scored) float64 {
+			if x.correct {
+				return x.confidence
+			}
+			return -x.confidence
+		}
+		sort.SliceStable(s, func(i, j int) bool { return score(s[i]) < score(s[j]) })
+		for _, x := range s[:min(nLow, len(s))] {
+			r.Low[k] = append(r.Low[k], x.index)
+		}
+	}
+	return r
+}
