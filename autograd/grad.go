@@ -107,6 +107,7 @@ func propagate(outputs, gradOutputs []*Value, targets map[*Value]bool, createGra
 		}
 	}
 	grads := make(map[*Value]*Value)
+	var ran []*node
 	run := func() {
 		for i, out := range outputs {
 			g := gradOutputs[i]
@@ -145,6 +146,7 @@ func propagate(outputs, gradOutputs []*Value, targets map[*Value]bool, createGra
 				continue
 			}
 			gs := n.backward(g)
+			ran = append(ran, n)
 			for j, in := range n.inputs {
 				if gs[j] != nil && need[in] {
 					addGrad(grads, in, gs[j])
@@ -158,11 +160,12 @@ func propagate(outputs, gradOutputs []*Value, targets map[*Value]bool, createGra
 		NoGrad(run)
 	}
 	if !retain {
-		for _, v := range order {
-			if v.node != nil && need[v] {
-				v.node.backward = nil
-				v.node.inputs = nil
-			}
+		// Free what this pass used: nodes whose backward ran. A target's
+		// own node (its backward never ran) stays usable.
+		for _, n := range ran {
+			n.backward = nil
+			n.inputs = nil
+			n.released = true
 		}
 	}
 	if targets == nil {
@@ -206,6 +209,9 @@ func topoOrder(outputs []*Value) []*Value {
 			f := &stack[len(stack)-1]
 			var ins []*Value
 			if f.v.node != nil {
+				if f.v.node.released {
+					panic(fmt.Sprintf("autograd: the graph through %q was already released by a backward pass; pass RetainGraph to differentiate it twice", f.v.node.op.Name))
+				}
 				ins = f.v.node.inputs
 			}
 			if f.i < len(ins) {

@@ -20,6 +20,7 @@ type node struct {
 	op       *OpInfo
 	inputs   []*Value
 	backward func(gy *Value) []*Value
+	released bool // freed by a backward pass that did not retain it
 }
 
 // Var returns a leaf that requires gradients (a parameter or an input to

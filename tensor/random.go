@@ -69,7 +69,13 @@ func (r *RNG) Perm(n int) []int {
 func Uniform(r *RNG, lo, hi float32, shape ...int) *Tensor {
 	t := Zeros(shape...)
 	for i := range t.data {
-		t.data[i] = lo + (hi-lo)*float32(r.Float64())
+		v := lo + (hi-lo)*float32(r.Float64())
+		// Rounding to float32 (of the draw, or of lo + (hi−lo)·u) can
+		// reach hi itself; keep the interval half-open.
+		if v >= hi && hi > lo {
+			v = math.Nextafter32(hi, lo)
+		}
+		t.data[i] = v
 	}
 	return t
 }
