@@ -1,0 +1,82 @@
+package asm
+
+import (
+	"fmt"
+	"sync/atomic"
+)
+
+// kernel is one micro-kernel implementation together with the block sizes
+// the driver uses with it. Kernels are immutable once published; switching
+// implementation swaps a pointer, so a running Sgemm keeps the kernel it
+// started with.
+type kernel struct {
+	name   string
+	mr, nr int // register tile: mr rows of C by nr columns
+
+	// tile computes C = alpha*Ap*Bp + beta*C for one mr×nr tile of C (row
+	// stride ldc) from a packed A micro-panel (kc steps of mr values) and a
+	// packed B micro-panel (kc steps of nr values). beta == 0 must not read C.
+	tile func(kc int, a, b, c []float32, ldc int, alpha, beta float32)
+
+	// peak runs a register-only loop of independent FMA (or mul+add)
+	// chains iters times and returns the floating-point operations done.
+	peak func(iters int) float64
+
+	// transposeA optionally speeds up packing untransposed A (see packA).
+	transposeA transposeFunc
+
+	blocks blocking
+}
+
+// kernels lists the implementations usable on this CPU, best first.
+var kernels = append(archKernels(), newKernel("purego", goMR, goNR, goTile, goPeak))
+
+// active is the kernel Sgemm uses.
+var active atomic.Pointer[kernel]
+
+// knownNames are all implementation names this package can contain on some
+// platform; Use reports "unsupported" rather than "unknown" for these.
+var knownNames = []string{"avx512", "avx2", "purego"}
+
+func init() { active.Store(kernels[0]) }
+
+func newKernel(name string, mr, nr int, tile func(int, []float32, []float32, []float32, int, float32, float32), peak func(int) float64) *kernel {
+	return &kernel{name: name, mr: mr, nr: nr, tile: tile, peak: peak, blocks: deriveBlocking(mr, nr, hostCaches)}
+}
+
+// Implementations lists the kernels usable on this CPU, best first, e.g.
+// ["avx512", "avx2", "purego"].
+func Implementations() []string {
+	names := make([]string, len(kernels))
+	for i, k := range kernels {
+		names[i] = k.name
+	}
+	return names
+}
+
+// Current returns the name of the implementation in use.
+func Current() string { return active.Load().name }
+
+// Use forces the implementation called name and returns a function that
+// restores the previous one. It is meant for tests and benchmarks: it changes
+// a package-wide setting, so concurrent callers of Use race with each other
+// (Sgemm calls themselves stay safe).
+func Use(name string) (restore func(), err error) {
+	for _, k := range kernels {
+		if k.name == name {
+			return swap(k), nil
+		}
+	}
+	for _, known := range knownNames {
+		if known == name {
+			return nil, fmt.Errorf("asm: implementation %q is not supported on this CPU or build", name)
+		}
+	}
+	return nil, fmt.Errorf("asm: unknown implementation %q", name)
+}
+
+// swap installs k and returns a function that puts the previous kernel back.
+func swap(k *kernel) (restore func()) {
+	prev := active.Swap(k)
+	return func() { active.Store(prev) }
+}
