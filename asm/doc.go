@@ -28,10 +28,12 @@
 //
 // The AVX-512 tile is 14×32: each tile row is two ZMM vectors, so 14 rows
 // use 28 of the 32 registers as accumulators, leaving two for the B vectors
-// of the current step and two for broadcast A values. That is the largest
-// mr×32 tile that fits and gives the most FMAs per load (28 per 16 loads;
-// 12×32 and 8×48 give 24). The AVX2 tile is 6×16 on the same plan with 16
-// YMM registers (12 accumulators). Kernel comments give the details.
+// of the current step and two for broadcast A values. 12×32 and 8×48 use
+// only 24: 8×48 needs fewer loads per FMA, but loads are not the limit
+// (16 per 14-cycle step here), while the C tile loaded and stored per call
+// is amortised over the most accumulators with 14×32. The AVX2 tile is 6×16
+// on the same plan with 16 YMM registers (12 accumulators). Kernel comments
+// give the details.
 //
 // # Algorithm
 //

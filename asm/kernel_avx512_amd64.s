@@ -7,10 +7,13 @@
 // Why 14×32: a row of the tile is two ZMM vectors (32 floats), so 14 rows
 // take 28 of the 32 ZMM registers as accumulators, the most any mr×32 tile
 // can have. The other four hold the two B vectors of the current step and
-// two alternating broadcasts of A. Each step is 28 FMAs against 2 vector
-// loads and 14 broadcasts, and 28 independent accumulators cover the FMA
-// latency × throughput product (4 cycles × 2 pipes = 8) more than 3 times.
-// 12×32 and 8×48 (24 accumulators) do fewer FMAs per load.
+// two alternating broadcasts of A. Each step is 28 FMAs (14 cycles on two
+// FMA pipes) against 2 vector loads and 14 broadcasts, well within the
+// load ports, and 28 independent accumulators cover the FMA latency ×
+// throughput product (4 cycles × 2 pipes = 8) more than 3 times. 12×32 and
+// 8×48 have 24 accumulators: 8×48 needs fewer loads per FMA, which does
+// not matter here, and both amortise the per-call C-tile update over less
+// work.
 //
 // A is broadcast into a register, not used as a {1to16} memory operand of
 // the FMA: with memory operands every A value is loaded twice (once per B
