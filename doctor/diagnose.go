@@ -175,7 +175,7 @@ func (d *Diagnosis) Save(path string) error {
 	if err != nil {
 		return err
 	}
-	return train.WriteFileAtomic(path, b)
+	return nn.WriteFileAtomic(path, b)
 }
 
 // LoadDiagnosis reads a diagnosis file and checks that it is consistent.

@@ -7,7 +7,7 @@ import (
 	"image/png"
 	"sort"
 
-	"github.com/modeldoctor/modeldoctor/train"
+	"github.com/modeldoctor/modeldoctor/nn"
 )
 
 // ChannelOrder sorts channels so each class's channels form a block: by
@@ -67,7 +67,7 @@ func HeatmapPNG(path string, d *Diagnosis, order []int) error {
 	if err := png.Encode(&buf, img); err != nil {
 		return err
 	}
-	return train.WriteFileAtomic(path, buf.Bytes())
+	return nn.WriteFileAtomic(path, buf.Bytes())
 }
 
 // colormap maps [0, 1] from dark blue through teal to yellow.

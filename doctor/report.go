@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/modeldoctor/modeldoctor/nn"
 	"github.com/modeldoctor/modeldoctor/train"
 )
 
@@ -104,7 +105,7 @@ func WriteReport(dir string, in ReportInput) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := train.WriteFileAtomic(filepath.Join(dir, "summary.json"), js); err != nil {
+	if err := nn.WriteFileAtomic(filepath.Join(dir, "summary.json"), js); err != nil {
 		return "", err
 	}
 	var buf bytes.Buffer
@@ -115,7 +116,7 @@ func WriteReport(dir string, in ReportInput) (string, error) {
 	}{s, classRows(s), in.After != nil}); err != nil {
 		return "", err
 	}
-	return page, train.WriteFileAtomic(page, buf.Bytes())
+	return page, nn.WriteFileAtomic(page, buf.Bytes())
 }
 
 type classRow struct {
@@ -174,7 +175,7 @@ func perClassPNG(path string, s Summary) error {
 	if _, err := wt.WriteTo(&buf); err != nil {
 		return err
 	}
-	return train.WriteFileAtomic(path, buf.Bytes())
+	return nn.WriteFileAtomic(path, buf.Bytes())
 }
 
 var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap{

@@ -399,7 +399,7 @@ func SaveSafetensors(path string, entries []StateEntry, metadata map[string]stri
 	if err != nil {
 		return fmt.Errorf("safetensors file %s: %w", path, err)
 	}
-	if err := writeFileAtomic(path, b); err != nil {
+	if err := WriteFileAtomic(path, b); err != nil {
 		return fmt.Errorf("safetensors file %s: %w", path, err)
 	}
 	return nil
@@ -516,9 +516,11 @@ func writeJSONString(b *bytes.Buffer, s string) {
 	b.Write(enc)
 }
 
-// writeFileAtomic writes data to a temporary file next to path, syncs it,
-// renames it over path and syncs the directory.
-func writeFileAtomic(path string, data []byte) (err error) {
+// WriteFileAtomic writes data to a temporary file next to path, syncs it,
+// renames it over path and syncs the directory: readers see the old file or
+// the new one, never a partial one, and a crash loses nothing that was
+// there before. The directory must exist.
+func WriteFileAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {

@@ -30,7 +30,7 @@ func (t *Trainer) WeightsPath() string { return t.weightsPath() }
 // previous checkpoint intact.
 func (t *Trainer) saveCheckpoint(epoch int) error {
 	if err := os.MkdirAll(t.Opts.Dir, 0o755); err != nil {
-		return err
+		return fmt.Errorf("checkpoint directory: %w", err)
 	}
 	var entries []nn.StateEntry
 	for _, e := range nn.StateDict(t.Model) {
@@ -42,14 +42,18 @@ func (t *Trainer) saveCheckpoint(epoch int) error {
 	}
 	hist, err := json.Marshal(t.History)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: history: %v", t.checkpointPath(), err)
 	}
 	meta := map[string]string{"epoch": strconv.Itoa(epoch), "history": string(hist), "name": t.Opts.Name}
 	return nn.SaveSafetensors(t.checkpointPath(), entries, meta)
 }
 
 // loadCheckpoint restores the state saved by saveCheckpoint. ok is false
-// when there is no checkpoint.
+// when there is no checkpoint. Everything is checked before anything is
+// restored: a checkpoint that cannot be resumed from (malformed, from
+// another model or optimizer, with inconsistent metadata) is an error
+// naming the file, and leaves the model, optimizer and history as they
+// were.
 func (t *Trainer) loadCheckpoint() (epoch int, ok bool, err error) {
 	path := t.checkpointPath()
 	tensors, meta, err := nn.ReadSafetensors(path)
@@ -60,8 +64,15 @@ func (t *Trainer) loadCheckpoint() (epoch int, ok bool, err error) {
 		return 0, false, err
 	}
 	epoch, err = strconv.Atoi(meta["epoch"])
-	if err != nil {
+	if err != nil || epoch < 0 {
 		return 0, false, fmt.Errorf("%s: bad epoch %q in metadata", path, meta["epoch"])
+	}
+	var hist []EpochRecord
+	if err := json.Unmarshal([]byte(meta["history"]), &hist); err != nil {
+		return 0, false, fmt.Errorf("%s: bad history in metadata: %v", path, err)
+	}
+	if len(hist) != epoch {
+		return 0, false, fmt.Errorf("%s: metadata says epoch %d but its history has %d epochs", path, epoch, len(hist))
 	}
 	model := map[string]*tensor.Tensor{}
 	opt := map[string]*tensor.Tensor{}
@@ -71,17 +82,77 @@ func (t *Trainer) loadCheckpoint() (epoch int, ok bool, err error) {
 			model[strings.TrimPrefix(k, "model.")] = v
 		case strings.HasPrefix(k, "optim."):
 			opt[strings.TrimPrefix(k, "optim.")] = v
+		default:
+			return 0, false, fmt.Errorf("%s: tensor %q is neither model.* nor optim.*", path, k)
+		}
+	}
+	// LoadState checks every tensor before copying any; the optimizer may
+	// fail half-way, so its state and the model's are put back then.
+	savedModel := cloneState(nn.StateDict(t.Model))
+	savedOpt := t.Opt.State()
+	restore := func() {
+		if _, err := nn.LoadState(t.Model, stateMap(savedModel), true); err != nil {
+			panic(err) // the model's own state always fits it
+		}
+		if err := t.Opt.LoadState(savedOpt); err != nil {
+			panic(err)
 		}
 	}
 	if _, err := nn.LoadState(t.Model, model, true); err != nil {
 		return 0, false, fmt.Errorf("%s: %w", path, err)
 	}
 	if err := t.Opt.LoadState(opt); err != nil {
+		restore()
 		return 0, false, fmt.Errorf("%s: %w", path, err)
 	}
-	t.History = nil
-	if err := json.Unmarshal([]byte(meta["history"]), &t.History); err != nil {
-		return 0, false, fmt.Errorf("%s: bad history in metadata: %v", path, err)
+	// An optimizer ignores entries it does not know (another optimizer's
+	// state): what it holds now must be exactly what the file had, or the
+	// resumed run would silently differ from an uninterrupted one.
+	if err := sameKeys(t.Opt.State(), opt); err != nil {
+		restore()
+		return 0, false, fmt.Errorf("%s: optimizer state does not fit this optimizer: %v", path, err)
 	}
+	t.History = hist
 	return epoch, true, nil
+}
+
+func cloneState(entries []nn.StateEntry) []nn.StateEntry {
+	out := make([]nn.StateEntry, len(entries))
+	for i, e := range entries {
+		e.Tensor = e.Tensor.Clone()
+		out[i] = e
+	}
+	return out
+}
+
+func stateMap(entries []nn.StateEntry) map[string]*tensor.Tensor {
+	m := make(map[string]*tensor.Tensor, len(entries))
+	for _, e := range entries {
+		m[e.Name] = e.Tensor
+	}
+	return m
+}
+
+// sameKeys says which names only one of have and want holds.
+func sameKeys(have, want map[string]*tensor.Tensor) error {
+	var extra, missing []string
+	for _, k := range sortedKeys(want) {
+		if _, ok := have[k]; !ok {
+			extra = append(extra, "optim."+k)
+		}
+	}
+	for _, k := range sortedKeys(have) {
+		if _, ok := want[k]; !ok {
+			missing = append(missing, "optim."+k)
+		}
+	}
+	switch {
+	case len(extra) > 0 && len(missing) > 0:
+		return fmt.Errorf("unexpected %s; missing %s", strings.Join(extra, ", "), strings.Join(missing, ", "))
+	case len(extra) > 0:
+		return fmt.Errorf("unexpected %s", strings.Join(extra, ", "))
+	case len(missing) > 0:
+		return fmt.Errorf("missing %s", strings.Join(missing, ", "))
+	}
+	return nil
 }

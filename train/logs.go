@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+
+	"github.com/modeldoctor/modeldoctor/nn"
 	"sort"
 
 	"gonum.org/v1/plot"
@@ -25,7 +27,7 @@ func (t *Trainer) writeLogs() error {
 			return err
 		}
 	}
-	if err := WriteFileAtomic(filepath.Join(t.Opts.Dir, t.Opts.Name+".metrics.jsonl"), buf.Bytes()); err != nil {
+	if err := nn.WriteFileAtomic(filepath.Join(t.Opts.Dir, t.Opts.Name+".metrics.jsonl"), buf.Bytes()); err != nil {
 		return err
 	}
 	return PlotCurves(filepath.Join(t.Opts.Dir, t.Opts.Name+".curves.png"), map[string][]EpochRecord{t.Opts.Name: t.History})
@@ -66,7 +68,10 @@ func PlotCurves(path string, runs map[string][]EpochRecord) error {
 	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&out); err != nil {
 		return err
 	}
-	return WriteFileAtomic(path, out.Bytes())
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return nn.WriteFileAtomic(path, out.Bytes())
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -76,31 +81,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// WriteFileAtomic writes data to a temporary file beside path, syncs it
-// and renames it over path, so readers never see a partial file.
-func WriteFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }

@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/modeldoctor/modeldoctor/autograd"
@@ -109,6 +110,13 @@ func (t *Trainer) Run() error {
 		}
 	}
 	if t.Opts.Dir != "" {
+		if start >= t.Opts.Epochs && len(t.History) > 0 {
+			// Nothing was left to train: a run killed between its last
+			// checkpoint and its logs gets them now.
+			if err := t.writeLogs(); err != nil {
+				return err
+			}
+		}
 		return nn.SaveWeights(t.weightsPath(), t.Model)
 	}
 	return nil
@@ -127,8 +135,10 @@ func (t *Trainer) epoch(e int, params []*autograd.Value) (EpochRecord, error) {
 		t.Opt.ZeroGrad()
 		loss, logits, ex := t.Loss(t.Model, autograd.Const(BatchTensor(b)), b)
 		lv := float64(loss.Item())
-		if lv != lv {
-			return EpochRecord{}, fmt.Errorf("%s: loss is NaN at epoch %d batch %d (lower the learning rate?)", t.Opts.Name, e+1, b.Index+1)
+		if math.IsNaN(lv) || math.IsInf(lv, 0) {
+			// An infinite loss would step the weights to NaN too: stop
+			// before the optimizer sees either.
+			return EpochRecord{}, fmt.Errorf("%s: loss is %v at epoch %d batch %d (lower the learning rate?)", t.Opts.Name, lv, e+1, b.Index+1)
 		}
 		loss.Backward()
 		t.Opt.Step(lr)

@@ -105,7 +105,7 @@ func runSift(args []string) error {
 func (s *session) sift() (doctor.SiftResult, error) {
 	r := doctor.Sift(s.model, s.f.loader(s.train, s.ds.Eval, false), s.classes(), s.f.nHigh, s.f.nLow)
 	b, _ := json.Marshal(r)
-	if err := train.WriteFileAtomic(s.path("sift.json"), b); err != nil {
+	if err := nn.WriteFileAtomic(s.path("sift.json"), b); err != nil {
 		return r, err
 	}
 	n := 0

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/modeldoctor/modeldoctor/doctor"
+	"github.com/modeldoctor/modeldoctor/nn"
 	"github.com/modeldoctor/modeldoctor/train"
 )
 
@@ -134,7 +135,7 @@ func writeStudy(root, dataset string, rows []studyRow, pre, epochs int, alpha fl
 	if err != nil {
 		return err
 	}
-	if err := train.WriteFileAtomic(filepath.Join(root, "study.json"), js); err != nil {
+	if err := nn.WriteFileAtomic(filepath.Join(root, "study.json"), js); err != nil {
 		return err
 	}
 	var b strings.Builder
@@ -164,5 +165,5 @@ func writeStudy(root, dataset string, rows []studyRow, pre, epochs int, alpha fl
 	for _, r := range rows {
 		fmt.Fprintf(&b, "| %s | %d | %.2f | %.2f | %.2f | %.1f |\n", r.Model, r.Seed, 100*r.Baseline, 100*r.Treated, 100*r.Control, r.Seconds/60)
 	}
-	return train.WriteFileAtomic(filepath.Join(root, "study.md"), []byte(b.String()))
+	return nn.WriteFileAtomic(filepath.Join(root, "study.md"), []byte(b.String()))
 }
