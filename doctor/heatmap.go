@@ -2,10 +2,16 @@ package doctor
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/png"
 	"sort"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/math/fixed"
 
 	"github.com/modeldoctor/modeldoctor/nn"
 )
@@ -38,28 +44,36 @@ func ChannelOrder(norm [][]float64) []int {
 }
 
 // HeatmapPNG draws the normalised class × channel map (rows = classes,
-// columns = channels in the given order), dark = 0, bright = 1, with the
-// mask's channels outlined by a brighter bar under each row.
+// columns = channels in the given order), dark = 0, bright = 1, with a red
+// bar under each row marking the channels in the class's mask, and the
+// class names on the left.
 func HeatmapPNG(path string, d *Diagnosis, order []int) error {
 	k, c := len(d.Norm), d.Channels
-	cw := max(2, min(12, 900/max(c, 1)))
-	const rh, bar, gap = 18, 2, 2
-	img := image.NewRGBA(image.Rect(0, 0, c*cw, k*(rh+bar+gap)))
+	cw := max(3, min(24, 1200/max(c, 1)))
+	const rh, bar, gap, top = 22, 3, 3, 20
+	face := basicfont.Face7x13
+	left := 10
+	for _, name := range d.Classes {
+		left = max(left, 7*len(name)+16)
+	}
+	title := fmt.Sprintf("%s: %d channels, sorted; red = in the mask (theta = %g)", d.Layer, c, d.Theta)
+	width := max(left+c*cw+10, left+7*len([]rune(title))+10)
+	img := image.NewRGBA(image.Rect(0, 0, width, top+k*(rh+bar+gap)+6))
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	text := func(x, y int, s string) {
+		(&font.Drawer{Dst: img, Src: image.Black, Face: face, Dot: fixed.P(x, y)}).DrawString(s)
+	}
+	text(left, 14, title)
 	for y := range k {
-		top := y * (rh + bar + gap)
+		y0 := top + y*(rh+bar+gap)
+		if y < len(d.Classes) {
+			text(6, y0+rh/2+5, d.Classes[y])
+		}
 		for x, ch := range order {
-			col := colormap(d.Norm[y][ch])
-			for py := top; py < top+rh; py++ {
-				for px := x * cw; px < (x+1)*cw; px++ {
-					img.Set(px, py, col)
-				}
-			}
+			x0 := left + x*cw
+			draw.Draw(img, image.Rect(x0, y0, x0+cw, y0+rh), &image.Uniform{colormap(d.Norm[y][ch])}, image.Point{}, draw.Src)
 			if d.Mask[y][ch] == 1 {
-				for py := top + rh; py < top+rh+bar; py++ {
-					for px := x * cw; px < (x+1)*cw; px++ {
-						img.Set(px, py, color.RGBA{220, 40, 40, 255})
-					}
-				}
+				draw.Draw(img, image.Rect(x0, y0+rh, x0+cw, y0+rh+bar), &image.Uniform{color.RGBA{220, 40, 40, 255}}, image.Point{}, draw.Src)
 			}
 		}
 	}

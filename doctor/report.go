@@ -166,6 +166,7 @@ func perClassPNG(path string, s Summary) error {
 	p.Legend.Add("treated", bars[1])
 	p.Legend.Add("control", bars[2])
 	p.Legend.Top = true
+	p.Y.Max = 118 // room for the legend above the bars
 	p.NominalX(s.Classes...)
 	wt, err := p.WriterTo(8*vg.Inch, 4*vg.Inch, "png")
 	if err != nil {
