@@ -83,9 +83,20 @@ func (s *sgdFlags) register(fs *flag.FlagSet, epochs int, lr float64) {
 	fs.StringVar(&s.schedule, "schedule", "cosine", "learning-rate schedule: cosine or constant")
 }
 
-func (s *sgdFlags) make(model nn.Module) (optim.Optimizer, optim.Schedule, error) {
+// validate checks the flags before any data is loaded.
+func (s *sgdFlags) validate() error {
 	if s.epochs <= 0 || s.lr <= 0 {
-		return nil, nil, fmt.Errorf("--epochs and --lr must be positive")
+		return fmt.Errorf("--epochs and --lr must be positive")
+	}
+	if s.schedule != "cosine" && s.schedule != "constant" {
+		return fmt.Errorf("--schedule %q: want cosine or constant", s.schedule)
+	}
+	return nil
+}
+
+func (s *sgdFlags) make(model nn.Module) (optim.Optimizer, optim.Schedule, error) {
+	if err := s.validate(); err != nil {
+		return nil, nil, err
 	}
 	opt := optim.NewSGD(nn.Trainable(model), optim.SGDOptions{Momentum: float32(s.momentum), WeightDecay: float32(s.weightDecay)})
 	switch s.schedule {
@@ -106,6 +117,9 @@ func runTrain(args []string) error {
 	out := fs.String("out", "runs/train", "output directory (checkpoint, metrics, curves, weights)")
 	resume := fs.Bool("resume", false, "continue from the checkpoint in --out")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := sf.validate(); err != nil {
 		return err
 	}
 	ds, model, _, err := mf.build()
