@@ -45,6 +45,9 @@ func (m *modelFlags) build() (*datasetSpec, nn.Module, zoo.Spec, error) {
 	if m.batch <= 0 || m.size <= 0 {
 		return nil, nil, zoo.Spec{}, fmt.Errorf("--batch and --size must be positive")
 	}
+	if _, err := zoo.Lookup(m.model); err != nil {
+		return nil, nil, zoo.Spec{}, fmt.Errorf("--model: %v", err)
+	}
 	ds, err := loadDataset(m.dataset, m.dataDir, m.size)
 	if err != nil {
 		return nil, nil, zoo.Spec{}, err
