@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/modeldoctor/modeldoctor/autograd"
@@ -13,16 +14,33 @@ import (
 	"github.com/modeldoctor/modeldoctor/tensor"
 )
 
-// finishedRun trains the tiny problem for one epoch in a fresh directory
-// and returns the directory and the checkpoint's path.
+// finishedCheckpoints caches the checkpoint bytes of one epoch of the
+// tiny problem, by optimizer (Adam or not): the tests below edit copies.
+var finishedCheckpoints sync.Map
+
+// finishedRun puts the checkpoint of one finished epoch of the tiny
+// problem in a fresh directory and returns the directory and its path.
 func finishedRun(t *testing.T, s tinySetup) (dir, ckpt string) {
 	t.Helper()
+	b, ok := finishedCheckpoints.Load(s.Adam)
+	if !ok {
+		src := t.TempDir()
+		s.Epochs, s.Horizon, s.Dir = 1, 2, src
+		if err := newTinyTrainer(s).Run(); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(filepath.Join(src, "tiny.checkpoint.safetensors"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ = finishedCheckpoints.LoadOrStore(s.Adam, data)
+	}
 	dir = t.TempDir()
-	s.Epochs, s.Dir = 1, dir
-	if err := newTinyTrainer(s).Run(); err != nil {
+	ckpt = filepath.Join(dir, "tiny.checkpoint.safetensors")
+	if err := os.WriteFile(ckpt, b.([]byte), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return dir, filepath.Join(dir, "tiny.checkpoint.safetensors")
+	return dir, ckpt
 }
 
 // resumeErr resumes the tiny problem from dir and returns Run's error.
@@ -46,7 +64,11 @@ func rewriteCheckpoint(t *testing.T, path string, edit func(map[string]*tensor.T
 	for _, st := range f.Tensors {
 		if v, ok := ts[st.Name]; ok {
 			entries = append(entries, nn.StateEntry{Name: st.Name, Tensor: v, Int: st.DType == "I64"})
+			delete(ts, st.Name)
 		}
+	}
+	for _, name := range sortedKeys(ts) { // added by edit
+		entries = append(entries, nn.StateEntry{Name: name, Tensor: ts[name]})
 	}
 	if err := nn.SaveSafetensors(path, entries, meta); err != nil {
 		t.Fatal(err)
@@ -142,6 +164,11 @@ func TestCheckpointErrors(t *testing.T) {
 		dir, ckpt = finishedRun(t, tinySetup{})
 		requireErrorMentions(t, "sgd→adam", resumeErr(t, tinySetup{Dir: dir, Adam: true}), ckpt)
 	})
+	t.Run("stray tensor", func(t *testing.T) {
+		dir, ckpt := finishedRun(t, tinySetup{})
+		rewriteCheckpoint(t, ckpt, func(ts map[string]*tensor.Tensor, _ map[string]string) { ts["extra"] = tensor.Zeros(2) })
+		requireErrorMentions(t, "stray tensor", resumeErr(t, tinySetup{Dir: dir}), ckpt, `"extra"`)
+	})
 	t.Run("mis-shaped optimizer state", func(t *testing.T) {
 		dir, ckpt := finishedRun(t, tinySetup{})
 		rewriteCheckpoint(t, ckpt, func(ts map[string]*tensor.Tensor, _ map[string]string) {
@@ -162,17 +189,34 @@ func TestCheckpointErrors(t *testing.T) {
 }
 
 // TestFailedResumeLeavesModelAlone: a checkpoint rejected for its
-// optimizer state or history must not have half-overwritten the model.
+// history or its optimizer state (which is loaded after the model) must
+// not leave the model or the optimizer half-overwritten.
 func TestFailedResumeLeavesModelAlone(t *testing.T) {
-	dir, ckpt := finishedRun(t, tinySetup{})
-	rewriteCheckpoint(t, ckpt, func(_ map[string]*tensor.Tensor, meta map[string]string) { meta["history"] = "nope" })
-	tr := newTinyTrainer(tinySetup{Epochs: 2, Dir: dir, Resume: true, InitSeed: 77})
-	before := newTinyTrainer(tinySetup{InitSeed: 77})
-	if err := tr.Run(); err == nil {
-		t.Fatal("no error")
+	edits := map[string]func(map[string]*tensor.Tensor, map[string]string){
+		"bad history": func(_ map[string]*tensor.Tensor, meta map[string]string) { meta["history"] = "nope" },
+		"bad optimizer state": func(ts map[string]*tensor.Tensor, _ map[string]string) {
+			ts["optim.momentum_buffer.3"] = tensor.Zeros(1, 2, 3)
+		},
+		"foreign optimizer state": func(ts map[string]*tensor.Tensor, _ map[string]string) {
+			ts["optim.exp_avg.0"] = ts["optim.momentum_buffer.0"]
+		},
 	}
-	for i, e := range nn.StateDict(before.Model) {
-		requireSameBits(t, "model "+e.Name, nn.StateDict(tr.Model)[i].Tensor, e.Tensor)
+	for _, name := range sortedKeys(edits) {
+		dir, ckpt := finishedRun(t, tinySetup{})
+		rewriteCheckpoint(t, ckpt, edits[name])
+		tr := newTinyTrainer(tinySetup{Epochs: 2, Dir: dir, Resume: true, InitSeed: 77})
+		before := newTinyTrainer(tinySetup{InitSeed: 77})
+		err := tr.Run()
+		requireErrorMentions(t, name, err, ckpt)
+		for i, e := range nn.StateDict(before.Model) {
+			requireSameBits(t, name+": model "+e.Name, nn.StateDict(tr.Model)[i].Tensor, e.Tensor)
+		}
+		if st := tr.Opt.State(); len(st) != 0 {
+			t.Errorf("%s: a fresh optimizer holds %d state tensors after the failed resume", name, len(st))
+		}
+		if len(tr.History) != 0 {
+			t.Errorf("%s: history has %d records after the failed resume", name, len(tr.History))
+		}
 	}
 }
 

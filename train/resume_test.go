@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,10 +17,11 @@ import (
 	"github.com/modeldoctor/modeldoctor/nn"
 )
 
-// The child role of TestKillAndResume: the test binary re-executed with
-// these variables set trains the tiny problem with checkpoints in
-// $childDirEnv and, in the middle of epoch killEpoch, writes the ready
-// file and waits to be killed.
+// Child processes: the test binary re-executed with $childRoleEnv set
+// plays a role in $childDirEnv instead of testing. In TestKillAndResume
+// ("kill-me") it trains the tiny problem with checkpoints there and, in
+// the middle of epoch killEpoch, creates the file "ready" and waits to be
+// killed.
 const (
 	childRoleEnv = "MODELDOCTOR_TRAIN_TEST_CHILD"
 	childDirEnv  = "MODELDOCTOR_TRAIN_TEST_DIR"
@@ -41,43 +43,8 @@ func TestKillAndResume(t *testing.T) {
 		runKilledChild(t)
 		return
 	}
-	switch runtime.GOOS {
-	case "windows", "plan9", "js", "wasip1", "ios", "android":
-		t.Skipf("needs SIGKILL and a re-executable test binary; not on %s", runtime.GOOS)
-	}
 	dir := t.TempDir()
-	ready := filepath.Join(dir, "ready")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKillAndResume$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), childRoleEnv+"=kill-me", childDirEnv+"="+dir, "GOMAXPROCS=1")
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	deadline := time.After(60 * time.Second)
-	for waiting := true; waiting; {
-		select {
-		case err := <-exited:
-			t.Fatalf("child exited before it was killed (%v):\n%s", err, out.String())
-		case <-deadline:
-			cmd.Process.Kill()
-			<-exited
-			t.Fatalf("child did not reach epoch %d batch %d within a minute:\n%s", killEpoch+1, killBatch+1, out.String())
-		case <-time.After(5 * time.Millisecond):
-			_, err := os.Stat(ready)
-			waiting = err != nil
-		}
-	}
-	if err := cmd.Process.Signal(os.Kill); err != nil { // SIGKILL on Unix
-		t.Fatal(err)
-	}
-	err := <-exited
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.Exited() {
-		t.Fatalf("child was not killed by a signal: %v\n%s", err, out.String())
-	}
+	killChild(t, "^TestKillAndResume$", "kill-me", dir, 0)
 
 	// What the kill left: the checkpoint of the last finished epoch, and
 	// logs that stop there.
@@ -138,6 +105,51 @@ func TestKillAndResume(t *testing.T) {
 	}
 	if got := metricsEpochs(t, filepath.Join(dir, "tiny.metrics.jsonl")); fmt.Sprint(got) != "[1 2 3 4]" {
 		t.Errorf("metrics log after resume has epochs %v, want [1 2 3 4]", got)
+	}
+}
+
+// killChild re-executes the test binary running test in the child role
+// role with $childDirEnv=dir and GOMAXPROCS=1, waits until the child
+// creates dir/ready, waits delay more and kills it with SIGKILL.
+func killChild(t *testing.T, test, role, dir string, delay time.Duration) {
+	t.Helper()
+	switch runtime.GOOS {
+	case "windows", "plan9", "js", "wasip1", "ios", "android":
+		t.Skipf("needs SIGKILL and a re-executable test binary; not on %s", runtime.GOOS)
+	}
+	ready := filepath.Join(dir, "ready")
+	os.Remove(ready)
+	cmd := exec.Command(os.Args[0], "-test.run="+test, "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), childRoleEnv+"="+role, childDirEnv+"="+dir, "GOMAXPROCS=1")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	deadline := time.After(60 * time.Second)
+	for waiting := true; waiting; {
+		select {
+		case err := <-exited:
+			t.Fatalf("child exited before it was killed (%v):\n%s", err, out.String())
+		case <-deadline:
+			cmd.Process.Kill()
+			<-exited
+			t.Fatalf("child did not get ready within a minute:\n%s", out.String())
+		case <-time.After(2 * time.Millisecond):
+			_, err := os.Stat(ready)
+			waiting = err != nil
+		}
+	}
+	time.Sleep(delay)
+	if err := cmd.Process.Signal(os.Kill); err != nil { // SIGKILL on Unix
+		t.Fatal(err)
+	}
+	err := <-exited
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.Exited() {
+		t.Fatalf("child was not killed by a signal: %v\n%s", err, out.String())
 	}
 }
 
@@ -209,4 +221,64 @@ func trainAccs(h []EpochRecord) []float64 {
 		a = append(a, r.TrainAcc)
 	}
 	return a
+}
+
+// TestKillDuringCheckpointWrite kills a process that rewrites its
+// checkpoint in a tight loop, at a few points in the write, and resumes
+// each time: the atomic write (temporary file, sync, rename) must leave a
+// whole checkpoint, whatever temporary files it leaves beside it.
+func TestKillDuringCheckpointWrite(t *testing.T) {
+	if os.Getenv(childRoleEnv) == "write-loop" {
+		runWriteLoopChild(t)
+		return
+	}
+	dir := t.TempDir()
+	if err := newTinyTrainer(tinySetup{Epochs: 1, Horizon: 2, Dir: dir}).Run(); err != nil {
+		t.Fatal(err)
+	}
+	for _, delay := range []time.Duration{0, 3 * time.Millisecond, 11 * time.Millisecond} {
+		killChild(t, "^TestKillDuringCheckpointWrite$", "write-loop", dir, delay)
+		tr := newTinyTrainer(tinySetup{Epochs: 1, Dir: dir, Resume: true, InitSeed: 9})
+		epoch, ok, err := tr.loadCheckpoint()
+		if err != nil || !ok || epoch != 1 {
+			t.Fatalf("after a kill %v into the write loop: epoch %d, ok %v, %v", delay, epoch, ok, err)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	leftovers := 0
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp-") {
+			leftovers++
+		}
+	}
+	t.Logf("%d temporary files left by the kills", leftovers)
+	straight := newTinyTrainer(tinySetup{Epochs: 2})
+	if err := straight.Run(); err != nil {
+		t.Fatal(err)
+	}
+	resumed := newTinyTrainer(tinySetup{Epochs: 2, Dir: dir, Resume: true})
+	if err := resumed.Run(); err != nil {
+		t.Fatal(err)
+	}
+	requireSameState(t, resumed, straight)
+}
+
+// runWriteLoopChild loads the checkpoint and writes it back until killed.
+func runWriteLoopChild(t *testing.T) {
+	dir := os.Getenv(childDirEnv)
+	tr := newTinyTrainer(tinySetup{Epochs: 1, Horizon: 2, Dir: dir, Resume: true})
+	epoch, ok, err := tr.loadCheckpoint()
+	if err != nil || !ok {
+		t.Fatalf("child: %v %v", ok, err)
+	}
+	for i := 0; ; i++ {
+		if err := tr.saveCheckpoint(epoch); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			if err := os.WriteFile(filepath.Join(dir, "ready"), nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
