@@ -44,7 +44,8 @@ func (t *Trainer) saveCheckpoint(epoch int) error {
 	if err != nil {
 		return fmt.Errorf("%s: history: %v", t.checkpointPath(), err)
 	}
-	meta := map[string]string{"epoch": strconv.Itoa(epoch), "history": string(hist), "name": t.Opts.Name}
+	meta := map[string]string{"epoch": strconv.Itoa(epoch), "history": string(hist), "name": t.Opts.Name,
+		"epochs": strconv.Itoa(t.Opts.Epochs), "seed": strconv.FormatUint(t.Opts.Seed, 10)}
 	return nn.SaveSafetensors(t.checkpointPath(), entries, meta)
 }
 
@@ -66,6 +67,12 @@ func (t *Trainer) loadCheckpoint() (epoch int, ok bool, err error) {
 	epoch, err = strconv.Atoi(meta["epoch"])
 	if err != nil || epoch < 0 {
 		return 0, false, fmt.Errorf("%s: bad epoch %q in metadata", path, meta["epoch"])
+	}
+	// The seed decides data order, augmentation and dropout from here on.
+	// (A different epoch count is allowed: it extends or shortens the run,
+	// and a schedule that depends on it changes with it.)
+	if v, ok := meta["seed"]; ok && v != strconv.FormatUint(t.Opts.Seed, 10) {
+		return 0, false, fmt.Errorf("%s: made with seed %s; resume with --seed %s or start a new run", path, v, v)
 	}
 	var hist []EpochRecord
 	if err := json.Unmarshal([]byte(meta["history"]), &hist); err != nil {

@@ -283,3 +283,20 @@ func TestNoDirWritesNothing(t *testing.T) {
 		t.Errorf("history has %d records", len(tr.History))
 	}
 }
+
+// TestResumeWithAnotherSeedIsAnError: the seed decides the data order,
+// augmentation and dropout of the remaining epochs, so a resume with
+// another seed would not continue the same run.
+func TestResumeWithAnotherSeedIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	tr := newTinyTrainer(tinySetup{Epochs: 1, Dir: dir, Horizon: 2})
+	if err := tr.Run(); err != nil {
+		t.Fatal(err)
+	}
+	again := newTinyTrainer(tinySetup{Epochs: 2, Dir: dir, Resume: true})
+	again.Opts.Seed++
+	err := again.Run()
+	if err == nil || !strings.Contains(err.Error(), "seed") {
+		t.Fatalf("resume with another seed: error %v", err)
+	}
+}
