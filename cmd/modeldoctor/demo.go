@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	commands["demo"] = command{"run the whole pipeline on MNIST with a small model: train, sift, diagnose, treat, report", runDemo}
+	commands["demo"] = command{"run the whole pipeline on MNIST with a small CNN: train, sift, diagnose, treat, report", runDemo}
 }
 
 func runDemo(args []string) error {
@@ -30,6 +30,11 @@ func runDemo(args []string) error {
 	// Demo defaults, unless given: the output folder and a quick recipe.
 	if !set["out"] {
 		d.out = "runs/demo"
+	}
+	if !set["model"] {
+		// 128 channels at its doctor layer: class-specific channels show
+		// in the heat map (LeNet's 16 are too few to look sparse).
+		d.model = "simplecnn"
 	}
 	if !set["epochs"] {
 		t.epochs = 2
