@@ -30,6 +30,26 @@
 // by default, as PyTorch does. A second pass over a released graph panics
 // with a message that says so.
 //
+// # Buffer reuse
+//
+// A pass that records no graph (Backward, Grad without createGraph) owns
+// every gradient it computes: it counts the references to each gradient's
+// storage and hands a storage back to the tensor allocator as soon as the
+// last one is consumed, so the next gradient of that size reuses it. A
+// leaf's gradient is the pass's own buffer when nothing else holds it (a
+// copy otherwise). Backward functions ask needGrad and skip the inputs that
+// need no gradient (a network's input, frozen weights, the weights that
+// Grad with respect to a feature map does not want).
+//
+// Activations are the caller's to give up: with GradOptions.FreeValues a
+// pass that releases the graph also hands back the storage of the values
+// whose nodes it released, except the outputs, Grad's inputs, Keep, and
+// any value whose Tensor or Data was taken. A training loop that passes it
+// (and lists the logits it reads afterwards in Keep) runs each step in the
+// buffers of the previous one; reading a freed value panics and says so.
+// Buffers that backward closures keep (max pooling's indices) are counted
+// over the nodes that keep them and go back with the last one.
+//
 // # Concurrency
 //
 // The no-grad switch is process-wide (Go has no goroutine-local state):

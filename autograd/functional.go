@@ -7,10 +7,29 @@ import (
 )
 
 // The functions in this file are compositions of the primitive ops, so
-// their derivatives of every order come for free.
+// their derivatives of every order come for free — except log_softmax,
+// silu and batch_norm, primitives with one-pass kernels whose backward
+// functions are again written with differentiable ops.
 
-// SiLU returns x·sigmoid(x).
-func SiLU(x *Value) *Value { return Mul(x, Sigmoid(x)) }
+var (
+	opLogSoftmax = register("log_softmax")
+	opBatchNorm  = register("batch_norm")
+	opSiLU       = register("silu")
+)
+
+// SiLU returns x·sigmoid(x). It is a primitive (one pass each way); its
+// backward g·(s + x·s·(1 − s)), s = sigmoid(x), is one fused kernel when
+// no graph is recorded and the same formula in differentiable ops when one
+// is.
+func SiLU(x *Value) *Value {
+	return record(opSiLU, tensor.SiLU(x.t), []*Value{x}, func(g *Value) []*Value {
+		if !GradEnabled() {
+			return []*Value{Const(tensor.SiLUBackward(g.t, x.t))}
+		}
+		s := Sigmoid(x)
+		return []*Value{Mul(g, Mul(s, AddScalar(Mul(x, RsubScalar(s, 1)), 1)))}
+	})
+}
 
 // Hardsigmoid returns relu6(x+3)/6.
 func Hardsigmoid(x *Value) *Value { return MulScalar(Relu6(AddScalar(x, 3)), 1.0/6) }
@@ -29,11 +48,15 @@ func LogSumExp(x *Value, axis int, keepdim bool) *Value {
 	return Reshape(s, tensor.Max(x.t, []int{axis}, false).Shape()...)
 }
 
-// LogSoftmax returns x − logsumexp(x) along axis.
+// LogSoftmax returns x − logsumexp(x) along axis. It is a primitive (one
+// pass per slice); its backward g − exp(y)·Σg is written with the
+// differentiable ops, y being its own output.
 func LogSoftmax(x *Value, axis int) *Value {
-	m := Const(tensor.Max(x.t, []int{axis}, true))
-	y := Sub(x, m)
-	return Sub(y, Log(Sum(Exp(y), []int{axis}, true)))
+	var out *Value
+	out = record(opLogSoftmax, tensor.LogSoftmax(x.t, axis), []*Value{x}, func(g *Value) []*Value {
+		return []*Value{Sub(g, Mul(Exp(out), Sum(g, []int{axis}, true)))}
+	})
+	return out
 }
 
 // Softmax returns exp(x)/Σexp(x) along axis.
@@ -123,6 +146,13 @@ type BatchNormState struct {
 // uses the batch statistics (biased variance) and updates the running ones
 // with the unbiased variance, as PyTorch does; in evaluation it uses the
 // running statistics. gamma and beta may be nil (no affine transform).
+//
+// Training mode is the primitive batch_norm: one pass for the statistics
+// and one for y = x·scale + shift (scale = γ·σ⁻¹, shift = β − μ·scale, as
+// PyTorch's CPU kernel folds them). Its backward, without a graph to
+// record, is one fused kernel; with one (createGraph) it is the same
+// formula written with differentiable ops, the statistics recomputed from
+// x, so that derivatives of every order stay exact.
 func BatchNorm(x, gamma, beta *Value, st *BatchNormState, training bool) *Value {
 	s := x.Shape()
 	if len(s) != 2 && len(s) != 4 {
@@ -130,40 +160,97 @@ func BatchNorm(x, gamma, beta *Value, st *BatchNormState, training bool) *Value 
 	}
 	c := s[1]
 	bshape := []int{1, c}
-	axes := []int{0}
 	if len(s) == 4 {
 		bshape = []int{1, c, 1, 1}
-		axes = []int{0, 2, 3}
 	}
-	var xhat *Value
-	if training {
-		mean := Mean(x, axes, true)
-		xc := Sub(x, mean)
-		variance := Mean(Square(xc), axes, true)
-		xhat = Div(xc, Sqrt(AddScalar(variance, st.Eps)))
-		if st.RunningMean != nil {
-			n := float32(x.t.Len() / c)
-			m := st.Momentum
-			rm, rv := st.RunningMean.Data(), st.RunningVar.Data()
-			mv, vv := mean.Data(), variance.Data()
-			for i := 0; i < c; i++ {
-				rm[i] = (1-m)*rm[i] + m*mv[i]
-				rv[i] = (1-m)*rv[i] + m*vv[i]*n/max(n-1, 1)
-			}
-		}
-	} else {
-		mean := Const(st.RunningMean.Reshape(bshape...))
+	if !training {
+		// y = x·scale + shift with scale = γ/√(running var + eps) and
+		// shift = β − running mean·scale.
 		inv := tensor.Recip(tensor.Sqrt(tensor.AddScalar(st.RunningVar, st.Eps)))
-		xhat = Mul(Sub(x, mean), Const(inv.Reshape(bshape...)))
+		scale := Const(inv)
+		if gamma != nil {
+			scale = Mul(gamma, scale)
+		}
+		shift := Neg(Mul(Const(st.RunningMean), scale))
+		if beta != nil {
+			shift = Add(beta, shift)
+		}
+		return Add(Mul(x, Reshape(scale, bshape...)), Reshape(shift, bshape...))
 	}
-	y := xhat
+	mean, variance := tensor.BatchNormStats(x.t)
+	if st.RunningMean != nil {
+		n := float32(x.t.Len() / c)
+		m := st.Momentum
+		rm, rv := st.RunningMean.Data(), st.RunningVar.Data()
+		mv, vv := mean.Data(), variance.Data()
+		for i := 0; i < c; i++ {
+			rm[i] = (1-m)*rm[i] + m*mv[i]
+			rv[i] = (1-m)*rv[i] + m*vv[i]*n/max(n-1, 1)
+		}
+	}
+	invstd := tensor.Recip(tensor.Sqrt(tensor.AddScalar(variance, st.Eps)))
+	scale := invstd
 	if gamma != nil {
-		y = Mul(y, Reshape(gamma, bshape...))
+		scale = tensor.Mul(invstd, gamma.t)
+	}
+	shift := tensor.Neg(tensor.Mul(mean, scale))
+	if beta != nil {
+		shift = tensor.Add(beta.t, shift)
+	}
+	inputs := []*Value{x}
+	if gamma != nil {
+		inputs = append(inputs, gamma)
 	}
 	if beta != nil {
-		y = Add(y, Reshape(beta, bshape...))
+		inputs = append(inputs, beta)
 	}
-	return y
+	eps := st.Eps
+	return record(opBatchNorm, tensor.ChannelAffine(x.t, scale, shift), inputs, func(g *Value) []*Value {
+		var gx, ggamma, gbeta *Value
+		if !GradEnabled() {
+			var gt *tensor.Tensor
+			if gamma != nil {
+				gt = gamma.t
+			}
+			a, b, c := tensor.BatchNormBackward(x.t, g.t, mean, invstd, gt)
+			gx, ggamma, gbeta = Const(a), Const(b), Const(c)
+		} else {
+			gx, ggamma, gbeta = batchNormBackward(x, g, gamma, eps, bshape)
+		}
+		out := []*Value{gx}
+		if gamma != nil {
+			out = append(out, ggamma)
+		}
+		if beta != nil {
+			out = append(out, gbeta)
+		}
+		return out
+	})
+}
+
+// batchNormBackward is batch norm's gradient written with differentiable
+// ops (m elements per channel, sums per channel):
+//
+//	x̂ = (x − μ)·σ⁻¹,  gβ = Σ g,  gγ = Σ g·x̂,  gx = γ·σ⁻¹·(g − gβ/m − x̂·gγ/m).
+func batchNormBackward(x, g, gamma *Value, eps float32, bshape []int) (gx, ggamma, gbeta *Value) {
+	axes := []int{0}
+	if len(bshape) == 4 {
+		axes = []int{0, 2, 3}
+	}
+	m := float32(x.t.Len() / bshape[1])
+	mean := Mean(x, axes, true)
+	xc := Sub(x, mean)
+	invstd := PowScalar(AddScalar(Mean(Square(xc), axes, true), eps), -0.5)
+	xhat := Mul(xc, invstd)
+	gb := Sum(g, axes, true)
+	gg := Sum(Mul(g, xhat), axes, true)
+	k := invstd
+	if gamma != nil {
+		k = Mul(k, Reshape(gamma, bshape...))
+	}
+	gx = Mul(k, Sub(Sub(g, MulScalar(gb, 1/m)), Mul(xhat, MulScalar(gg, 1/m))))
+	c := bshape[1]
+	return gx, Reshape(gg, c), Reshape(gb, c)
 }
 
 // Dropout zeroes each element with probability p and scales the rest by

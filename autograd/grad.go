@@ -16,6 +16,17 @@ type GradOptions struct {
 	RetainGraph bool
 	// ReleaseGraph frees the traversed nodes even with CreateGraph.
 	ReleaseGraph bool
+	// FreeValues also hands the storage of the values whose nodes the pass
+	// released (the graph's activations) back to the tensor allocator, so
+	// that the next step's forward pass reuses it. It applies to passes
+	// that release the graph and record none. The outputs, the inputs of
+	// Grad, Keep, and every value whose Tensor or Data was taken are
+	// spared; any other value of the released graph must not be read
+	// afterwards (its accessors panic, saying so).
+	FreeValues bool
+	// Keep lists values that FreeValues must spare (logits read for
+	// metrics after the pass, say).
+	Keep []*Value
 }
 
 // Grad returns the gradients of outputs with respect to inputs
@@ -34,7 +45,11 @@ func GradWith(outputs, inputs, gradOutputs []*Value, o GradOptions) []*Value {
 	for _, in := range inputs {
 		targets[in] = true
 	}
-	grads := propagate(outputs, gradOutputs, targets, o.CreateGraph, retain)
+	p := newPass(o.CreateGraph, retain)
+	grads := p.propagate(outputs, gradOutputs, targets)
+	if o.FreeValues {
+		p.freeValues(outputs, inputs, o.Keep)
+	}
 	out := make([]*Value, len(inputs))
 	for i, in := range inputs {
 		if g := grads[in]; g != nil {
@@ -54,19 +69,27 @@ func (v *Value) Backward() { v.BackwardWith(nil, GradOptions{}) }
 // ones) and options.
 func (v *Value) BackwardWith(gy *Value, o GradOptions) {
 	retain := (o.RetainGraph || o.CreateGraph) && !o.ReleaseGraph
-	grads := propagate([]*Value{v}, []*Value{gy}, nil, o.CreateGraph, retain)
+	p := newPass(o.CreateGraph, retain)
+	grads := p.propagate([]*Value{v}, []*Value{gy}, nil)
 	accumulate := func() {
 		for leaf, g := range grads {
 			if leaf.Grad == nil {
 				if !o.CreateGraph {
 					// g may be shared with other leaves' gradients
-					// (Add passes its gradient through): give each leaf
-					// its own copy so in-place updates stay local.
-					g = Const(g.t.Clone())
+					// (Add passes its gradient through): each leaf gets
+					// storage of its own, so in-place updates stay local.
+					// A gradient the pass made and nothing else holds is
+					// handed over as it is.
+					if !p.book.own(g) {
+						c := Const(g.t.Clone())
+						p.book.drop(g)
+						g = c
+					}
 				}
 				leaf.Grad = g
 			} else {
 				leaf.Grad = Add(leaf.Grad, g)
+				p.book.drop(g)
 			}
 		}
 	}
@@ -75,13 +98,34 @@ func (v *Value) BackwardWith(gy *Value, o GradOptions) {
 	} else {
 		NoGrad(accumulate)
 	}
+	if o.FreeValues {
+		p.freeValues([]*Value{v}, nil, o.Keep)
+	}
+}
+
+// pass is one reverse-mode traversal.
+type pass struct {
+	createGraph, retain bool
+	book                gradBook
+	order               []*Value // every value visited, inputs first
+	ran                 []*node  // the nodes whose backward ran
+}
+
+func newPass(createGraph, retain bool) *pass {
+	p := &pass{createGraph: createGraph, retain: retain}
+	if !createGraph {
+		// Without a recorded graph every gradient the pass computes is
+		// its own: recycle them as soon as they are consumed.
+		p.book = gradBook{on: true, mark: tensor.AllocMark(), refs: map[uintptr]int32{}}
+	}
+	return p
 }
 
 // propagate runs reverse-mode accumulation from outputs. With targets
 // (Grad) it returns their gradients and only visits nodes that lead to a
 // target; without (Backward) it returns the gradients of all leaves that
 // require them.
-func propagate(outputs, gradOutputs []*Value, targets map[*Value]bool, createGraph, retain bool) map[*Value]*Value {
+func (p *pass) propagate(outputs, gradOutputs []*Value, targets map[*Value]bool) map[*Value]*Value {
 	if gradOutputs == nil {
 		gradOutputs = make([]*Value, len(outputs))
 	}
@@ -89,6 +133,7 @@ func propagate(outputs, gradOutputs []*Value, targets map[*Value]bool, createGra
 		panic(fmt.Sprintf("autograd.Grad: %d outputs but %d output gradients", len(outputs), len(gradOutputs)))
 	}
 	order := topoOrder(outputs)
+	p.order = order
 	// need[v]: a gradient at v is useful (it reaches a target).
 	need := make(map[*Value]bool, len(order))
 	for _, v := range order { // inputs before outputs
@@ -107,7 +152,7 @@ func propagate(outputs, gradOutputs []*Value, targets map[*Value]bool, createGra
 		}
 	}
 	grads := make(map[*Value]*Value)
-	var ran []*node
+	b := &p.book
 	run := func() {
 		for i, out := range outputs {
 			g := gradOutputs[i]
@@ -119,8 +164,11 @@ func propagate(outputs, gradOutputs []*Value, targets map[*Value]bool, createGra
 			} else if !tensor.SameShape(g.t.Shape(), out.t.Shape()) {
 				panic(fmt.Sprintf("autograd.Grad: output gradient %v for output %v", g.t.Shape(), out.t.Shape()))
 			}
+			b.hold(g)
 			if need[out] {
-				addGrad(grads, out, g)
+				b.addGrad(grads, out, g)
+			} else {
+				b.drop(g)
 			}
 		}
 		for i := len(order) - 1; i >= 0; i-- {
@@ -129,10 +177,12 @@ func propagate(outputs, gradOutputs []*Value, targets map[*Value]bool, createGra
 			if g == nil || v.node == nil {
 				continue
 			}
-			if targets != nil && !targets[v] {
-				delete(grads, v) // interior gradient: no longer needed
-			} else if targets == nil {
+			// The pass holds g from here on; an interior gradient leaves
+			// the map (a target's stays, to be returned).
+			if targets == nil || !targets[v] {
 				delete(grads, v)
+			} else {
+				b.hold(g)
 			}
 			n := v.node
 			if n.backward == nil {
@@ -143,49 +193,179 @@ func propagate(outputs, gradOutputs []*Value, targets map[*Value]bool, createGra
 				anyNeeded = anyNeeded || need[in]
 			}
 			if !anyNeeded {
+				b.drop(g)
 				continue
 			}
-			gs := n.backward(g)
-			ran = append(ran, n)
+			mask := make([]bool, len(n.inputs))
 			for j, in := range n.inputs {
-				if gs[j] != nil && need[in] {
-					addGrad(grads, in, gs[j])
+				mask[j] = need[in]
+			}
+			prev := backwardNeed
+			backwardNeed = mask
+			gs := n.backward(g)
+			backwardNeed = prev
+			p.ran = append(p.ran, n)
+			// Count every result before consuming any: one backward may
+			// return the same gradient (or g itself) for several inputs.
+			for _, gj := range gs {
+				if gj != nil {
+					b.hold(gj)
+				}
+			}
+			b.drop(g)
+			for j, in := range n.inputs {
+				if gs[j] == nil {
+					continue
+				}
+				if need[in] {
+					b.addGrad(grads, in, gs[j])
+				} else {
+					b.drop(gs[j])
 				}
 			}
 		}
 	}
-	if createGraph {
+	if p.createGraph {
 		run()
 	} else {
 		NoGrad(run)
 	}
-	if !retain {
+	if !p.retain {
 		// Free what this pass used: nodes whose backward ran. A target's
 		// own node (its backward never ran) stays usable.
-		for _, n := range ran {
+		for _, n := range p.ran {
 			n.backward = nil
 			n.inputs = nil
 			n.released = true
+			dropSaved(n)
 		}
 	}
 	if targets == nil {
-		for v := range grads {
+		for v, g := range grads {
 			if v.node != nil || !v.requiresGrad {
 				delete(grads, v)
+				b.drop(g)
 			}
 		}
 	}
 	return grads
 }
 
-func addGrad(grads map[*Value]*Value, v, g *Value) {
+// gradBook counts, during a pass that records no graph, the references to
+// the storage of the gradients the pass itself allocated: entries of the
+// gradient map and results not yet filed. A storage whose count falls to
+// zero is handed back to the tensor allocator at once, so that the next
+// gradient of the same size reuses it. Storage allocated before the pass
+// (output gradients the caller passed, anything of the forward pass) is
+// never counted, hence never released.
+type gradBook struct {
+	on   bool
+	mark uint64
+	refs map[uintptr]int32
+}
+
+func (b *gradBook) tracked(g *Value) bool {
+	return b.on && g.t.AllocatedSince(b.mark) && g.t.Recyclable()
+}
+
+// hold adds a reference to g's storage.
+func (b *gradBook) hold(g *Value) {
+	if b.tracked(g) {
+		b.refs[g.t.StorageID()]++
+	}
+}
+
+// drop removes a reference and recycles the storage at zero.
+func (b *gradBook) drop(g *Value) {
+	if !b.tracked(g) {
+		return
+	}
+	id := g.t.StorageID()
+	b.refs[id]--
+	if b.refs[id] <= 0 {
+		delete(b.refs, id)
+		tensor.Release(g.t)
+	}
+}
+
+// own reports whether the pass holds g's storage through one reference
+// alone, and if so gives it up (the caller keeps the storage).
+func (b *gradBook) own(g *Value) bool {
+	if !b.tracked(g) {
+		return false
+	}
+	id := g.t.StorageID()
+	if b.refs[id] != 1 {
+		return false
+	}
+	delete(b.refs, id)
+	return true
+}
+
+// addGrad files g (held by the caller) as v's gradient, summing with a
+// gradient already there.
+func (b *gradBook) addGrad(grads map[*Value]*Value, v, g *Value) {
 	if !tensor.SameShape(g.t.Shape(), v.t.Shape()) {
 		panic(fmt.Sprintf("autograd: gradient of shape %v for value of shape %v", g.t.Shape(), v.t.Shape()))
 	}
 	if old := grads[v]; old != nil {
-		grads[v] = Add(old, g)
+		sum := Add(old, g)
+		b.hold(sum)
+		b.drop(old)
+		b.drop(g)
+		grads[v] = sum
 	} else {
 		grads[v] = g
+	}
+}
+
+// freeValues recycles the storage of the values whose nodes the pass ran
+// and released (see GradOptions.FreeValues). A storage goes back only when
+// every value of the traversed graph that shares it (views made by
+// Reshape, the in-place bias of a layer) is freed too.
+func (p *pass) freeValues(outputs, inputs, keep []*Value) {
+	if p.retain || p.createGraph {
+		return
+	}
+	spare := map[*Value]bool{}
+	for _, vs := range [][]*Value{outputs, inputs, keep} {
+		for _, v := range vs {
+			spare[v] = true
+		}
+	}
+	ran := make(map[*node]bool, len(p.ran))
+	for _, n := range p.ran {
+		ran[n] = true
+	}
+	type group struct {
+		vals []*Value
+		ok   bool
+	}
+	groups := map[uintptr]*group{}
+	for _, v := range p.order {
+		if v.t.Released() {
+			continue
+		}
+		id := v.t.StorageID()
+		gr := groups[id]
+		if gr == nil {
+			gr = &group{ok: true}
+			groups[id] = gr
+		}
+		gr.vals = append(gr.vals, v)
+		if v.node == nil || !ran[v.node] || spare[v] || !v.t.Recyclable() {
+			gr.ok = false
+		}
+	}
+	for _, v := range p.order { // in a fixed order: the allocator's lists are LIFO
+		gr := groups[v.t.StorageID()]
+		if gr == nil || !gr.ok {
+			continue
+		}
+		for _, w := range gr.vals {
+			tensor.Release(w.t)
+		}
+		delete(groups, v.t.StorageID())
 	}
 }
 

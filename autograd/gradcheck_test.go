@@ -78,7 +78,7 @@ var gradCases = []gradCase{
 		func(x []*Value) *Value { return Mul(Abs(x[0]), x[0]) }},
 	{"tanh_sigmoid", []string{"tanh", "sigmoid"}, func(r *tensor.RNG) []*tensor.Tensor { return ins(away(r, 2, 3)) },
 		func(x []*Value) *Value { return Add(Tanh(MulScalar(x[0], 2)), Sigmoid(MulScalar(x[0], 3))) }},
-	{"relu_family", []string{"relu", "leaky_relu", "relu6"}, func(r *tensor.RNG) []*tensor.Tensor {
+	{"relu_family", []string{"relu", "relu_backward", "leaky_relu", "relu6", "relu6_backward"}, func(r *tensor.RNG) []*tensor.Tensor {
 		t := away(r, 4, 5)
 		for i, v := range t.Data() {
 			t.Data()[i] = v * 8 // spans [-8, 8]; keep clear of the kink at 6
@@ -126,12 +126,14 @@ var gradCases = []gradCase{
 			c := MatMulT(x[1], x[1], false, true) // [5,5]
 			return Add(Sum(Tanh(MatMul(b, a)), nil, false), Sum(Tanh(MatMul(a, c)), nil, false))
 		}},
-	{"conv2d_groups_stride_dilation", []string{"conv2d", "conv2d_input_grad", "conv2d_weight_grad"}, func(r *tensor.RNG) []*tensor.Tensor {
+	{"conv2d_groups_stride_dilation", []string{"conv2d", "conv2d_input_grad", "conv2d_weight_grad", "bias_add"}, func(r *tensor.RNG) []*tensor.Tensor {
 		return ins(away(r, 2, 4, 7, 6), away(r, 6, 2, 3, 2), away(r, 6))
 	}, func(x []*Value) *Value {
 		p := tensor.ConvParams{StrideH: 2, StrideW: 1, PadH: 1, PadW: 2, DilationH: 2, DilationW: 1, Groups: 2}
 		return Tanh(Conv2D(x[0], x[1], x[2], p))
 	}},
+	{"linear_bias", []string{"matmul", "bias_add"}, func(r *tensor.RNG) []*tensor.Tensor { return ins(away(r, 3, 4), away(r, 5, 4), away(r, 5)) },
+		func(x []*Value) *Value { return Tanh(Linear(x[0], x[1], x[2])) }},
 	{"conv2d_input_grad", []string{"conv2d_input_grad"}, func(r *tensor.RNG) []*tensor.Tensor {
 		return ins(away(r, 2, 4, 3, 3), away(r, 4, 3, 3, 3))
 	}, func(x []*Value) *Value {
@@ -160,25 +162,36 @@ var gradCases = []gradCase{
 		return ins(away(r, 2, 3, 3, 2))
 	}, func(x []*Value) *Value { return Square(adaptiveAvgPool2DTranspose(x[0], []int{2, 3, 7, 5})) }},
 	// Composite functions: checked the same way.
-	{"max_pool2d", nil, func(r *tensor.RNG) []*tensor.Tensor { return ins(distinct(r, 2, 3, 7, 7)) },
+	{"max_pool2d", []string{"max_pool2d", "max_pool2d_backward"}, func(r *tensor.RNG) []*tensor.Tensor { return ins(distinct(r, 2, 3, 7, 7)) },
 		func(x []*Value) *Value { return Square(MaxPool2D(x[0], pool3)) }},
-	{"softmax_logsoftmax", nil, func(r *tensor.RNG) []*tensor.Tensor { return ins(away(r, 4, 7)) },
+	{"max_pool2d_2x2_relu", []string{"max_pool2d", "max_pool2d_backward", "relu", "relu_backward"}, func(r *tensor.RNG) []*tensor.Tensor {
+		return ins(distinct(r, 2, 3, 6, 8))
+	}, func(x []*Value) *Value {
+		p := tensor.PoolParams{KH: 2, KW: 2, StrideH: 2, StrideW: 2}
+		return Square(MaxPool2D(Relu(AddScalar(x[0], 0.025)), p)) // distinct values are multiples of 0.05: none at the kink
+	}},
+	{"softmax_logsoftmax", []string{"log_softmax"}, func(r *tensor.RNG) []*tensor.Tensor { return ins(away(r, 4, 7)) },
 		func(x []*Value) *Value { return Add(MulScalar(LogSoftmax(x[0], 1), 2), Softmax(x[0], 0)) }},
 	{"cross_entropy_weighted_smoothed", nil, func(r *tensor.RNG) []*tensor.Tensor { return ins(away(r, 5, 6)) },
 		func(x []*Value) *Value {
 			return CrossEntropyWith(x[0], []int{0, 5, 2, 2, 1}, CrossEntropyOptions{Weight: []float32{1, 2, 0.5, 1, 3, 1.5}, LabelSmoothing: 0.1})
 		}},
-	{"batchnorm_train_4d", nil, func(r *tensor.RNG) []*tensor.Tensor { return ins(away(r, 4, 3, 3, 2), positive(r, 3), away(r, 3)) },
+	{"batchnorm_train_4d", []string{"batch_norm"}, func(r *tensor.RNG) []*tensor.Tensor { return ins(away(r, 4, 3, 3, 2), positive(r, 3), away(r, 3)) },
 		func(x []*Value) *Value {
 			st := &BatchNormState{Momentum: 0.1, Eps: 1e-5}
 			return Tanh(BatchNorm(x[0], x[1], x[2], st, true))
+		}},
+	{"batchnorm_train_2d_no_affine", []string{"batch_norm"}, func(r *tensor.RNG) []*tensor.Tensor { return ins(away(r, 5, 3)) },
+		func(x []*Value) *Value {
+			st := &BatchNormState{Momentum: 0.1, Eps: 1e-5}
+			return Tanh(BatchNorm(x[0], nil, nil, st, true))
 		}},
 	{"batchnorm_eval_2d", nil, func(r *tensor.RNG) []*tensor.Tensor { return ins(away(r, 5, 3), positive(r, 3), away(r, 3)) },
 		func(x []*Value) *Value {
 			st := &BatchNormState{RunningMean: tensor.New([]float32{0.1, -0.2, 0.3}, 3), RunningVar: tensor.New([]float32{1.5, 0.7, 1.1}, 3), Eps: 1e-5}
 			return Tanh(BatchNorm(x[0], x[1], x[2], st, false))
 		}},
-	{"silu_hardswish", nil, func(r *tensor.RNG) []*tensor.Tensor {
+	{"silu_hardswish", []string{"silu"}, func(r *tensor.RNG) []*tensor.Tensor {
 		t := away(r, 3, 4)
 		for i, v := range t.Data() {
 			t.Data()[i] = v * 2.5 // hardswish kinks at ±3 stay out of reach

@@ -10,26 +10,71 @@ var (
 	opMaximum = register("maximum")
 	opMinimum = register("minimum")
 	opWhere   = register("where")
+	opBiasAdd = register("bias_add")
 )
+
+// biasAdd adds a layer's bias b [C] along axis 1 of y ([N,C,H,W] or
+// [B,C]), writing into y's own storage: callers pass a y that they just
+// made and that nothing else has seen (a convolution's or a matrix
+// product's fresh output), whose node's backward does not read it. The sum
+// is the same as Add with b reshaped to broadcast; the backward sums g
+// over every axis but 1.
+func biasAdd(y, b *Value) *Value {
+	ys, bs := y.Shape(), b.Shape()
+	tensor.AddBiasInPlace(y.t, b.t, 1)
+	keep := make([]int, len(ys))
+	for i := range keep {
+		keep[i] = 1
+	}
+	keep[1] = ys[1]
+	return record(opBiasAdd, y.t, []*Value{y, b}, func(g *Value) []*Value {
+		var gb *Value
+		if needGrad(1) {
+			gb = Reshape(SumTo(g, keep), bs...)
+		}
+		return []*Value{g, gb}
+	})
+}
 
 // Add returns a + b with broadcasting.
 func Add(a, b *Value) *Value {
 	return record(opAdd, tensor.Add(a.t, b.t), []*Value{a, b}, func(g *Value) []*Value {
-		return []*Value{SumTo(g, a.Shape()), SumTo(g, b.Shape())}
+		var ga, gb *Value
+		if needGrad(0) {
+			ga = SumTo(g, a.Shape())
+		}
+		if needGrad(1) {
+			gb = SumTo(g, b.Shape())
+		}
+		return []*Value{ga, gb}
 	})
 }
 
 // Sub returns a − b with broadcasting.
 func Sub(a, b *Value) *Value {
 	return record(opSub, tensor.Sub(a.t, b.t), []*Value{a, b}, func(g *Value) []*Value {
-		return []*Value{SumTo(g, a.Shape()), SumTo(Neg(g), b.Shape())}
+		var ga, gb *Value
+		if needGrad(0) {
+			ga = SumTo(g, a.Shape())
+		}
+		if needGrad(1) {
+			gb = SumTo(Neg(g), b.Shape())
+		}
+		return []*Value{ga, gb}
 	})
 }
 
 // Mul returns a · b with broadcasting.
 func Mul(a, b *Value) *Value {
 	return record(opMul, tensor.Mul(a.t, b.t), []*Value{a, b}, func(g *Value) []*Value {
-		return []*Value{SumTo(Mul(g, b), a.Shape()), SumTo(Mul(g, a), b.Shape())}
+		var ga, gb *Value
+		if needGrad(0) {
+			ga = SumTo(Mul(g, b), a.Shape())
+		}
+		if needGrad(1) {
+			gb = SumTo(Mul(g, a), b.Shape())
+		}
+		return []*Value{ga, gb}
 	})
 }
 
@@ -37,7 +82,16 @@ func Mul(a, b *Value) *Value {
 func Div(a, b *Value) *Value {
 	return record(opDiv, tensor.Div(a.t, b.t), []*Value{a, b}, func(g *Value) []*Value {
 		ga := Div(g, b)
-		return []*Value{SumTo(ga, a.Shape()), SumTo(Neg(Div(Mul(ga, a), b)), b.Shape())}
+		var gb *Value
+		if needGrad(1) {
+			gb = SumTo(Neg(Div(Mul(ga, a), b)), b.Shape())
+		}
+		if needGrad(0) {
+			ga = SumTo(ga, a.Shape())
+		} else {
+			ga = nil
+		}
+		return []*Value{ga, gb}
 	})
 }
 

@@ -17,7 +17,7 @@ var (
 func Conv2D(x, w, bias *Value, p tensor.ConvParams) *Value {
 	y := conv2d(x, w, p)
 	if bias != nil {
-		y = Add(y, Reshape(bias, 1, -1, 1, 1))
+		y = biasAdd(y, bias)
 	}
 	return y
 }
@@ -25,7 +25,14 @@ func Conv2D(x, w, bias *Value, p tensor.ConvParams) *Value {
 func conv2d(x, w *Value, p tensor.ConvParams) *Value {
 	xs, ws := x.Shape(), w.Shape()
 	return record(opConv2D, tensor.Conv2D(x.t, w.t, p), []*Value{x, w}, func(g *Value) []*Value {
-		return []*Value{Conv2DInputGrad(g, w, p, xs), Conv2DWeightGrad(x, g, p, ws)}
+		var gx, gw *Value
+		if needGrad(0) {
+			gx = Conv2DInputGrad(g, w, p, xs)
+		}
+		if needGrad(1) {
+			gw = Conv2DWeightGrad(x, g, p, ws)
+		}
+		return []*Value{gx, gw}
 	})
 }
 
@@ -35,7 +42,14 @@ func Conv2DInputGrad(gy, w *Value, p tensor.ConvParams, xShape []int) *Value {
 	ws := w.Shape()
 	return record(opConv2DInputGrad, tensor.Conv2DInputGrad(gy.t, w.t, p, xShape), []*Value{gy, w}, func(g *Value) []*Value {
 		// <T(gy,w), g> = <gy, conv(g, w)>
-		return []*Value{conv2d(g, w, p), Conv2DWeightGrad(g, gy, p, ws)}
+		var ggy, gw *Value
+		if needGrad(0) {
+			ggy = conv2d(g, w, p)
+		}
+		if needGrad(1) {
+			gw = Conv2DWeightGrad(g, gy, p, ws)
+		}
+		return []*Value{ggy, gw}
 	})
 }
 
@@ -45,6 +59,13 @@ func Conv2DWeightGrad(x, gy *Value, p tensor.ConvParams, wShape []int) *Value {
 	xs := x.Shape()
 	return record(opConv2DWeightGrad, tensor.Conv2DWeightGrad(x.t, gy.t, p, wShape), []*Value{x, gy}, func(g *Value) []*Value {
 		// <Wg(x,gy), g> = <gy, conv(x, g)>
-		return []*Value{Conv2DInputGrad(gy, g, p, xs), conv2d(x, g, p)}
+		var gx, ggy *Value
+		if needGrad(0) {
+			gx = Conv2DInputGrad(gy, g, p, xs)
+		}
+		if needGrad(1) {
+			ggy = conv2d(x, g, p)
+		}
+		return []*Value{gx, ggy}
 	})
 }

@@ -14,17 +14,44 @@ func MatMulT(a, b *Value, transA, transB bool) *Value {
 	as, bs := a.Shape(), b.Shape()
 	return record(opMatMul, tensor.MatMulT(a.t, b.t, transA, transB), []*Value{a, b}, func(g *Value) []*Value {
 		var ga, gb *Value
+		needA, needB := needGrad(0), needGrad(1)
 		switch {
 		case !transA && !transB: // C = A·B
-			ga, gb = MatMulT(g, b, false, true), MatMulT(a, g, true, false)
+			if needA {
+				ga = MatMulT(g, b, false, true)
+			}
+			if needB {
+				gb = MatMulT(a, g, true, false)
+			}
 		case transA && !transB: // C = Aᵀ·B
-			ga, gb = MatMulT(b, g, false, true), MatMulT(a, g, false, false)
+			if needA {
+				ga = MatMulT(b, g, false, true)
+			}
+			if needB {
+				gb = MatMulT(a, g, false, false)
+			}
 		case !transA && transB: // C = A·Bᵀ
-			ga, gb = MatMulT(g, b, false, false), MatMulT(g, a, true, false)
+			if needA {
+				ga = MatMulT(g, b, false, false)
+			}
+			if needB {
+				gb = MatMulT(g, a, true, false)
+			}
 		default: // C = Aᵀ·Bᵀ
-			ga, gb = MatMulT(b, g, true, true), MatMulT(g, a, true, true)
+			if needA {
+				ga = MatMulT(b, g, true, true)
+			}
+			if needB {
+				gb = MatMulT(g, a, true, true)
+			}
 		}
-		return []*Value{SumTo(ga, as), SumTo(gb, bs)}
+		if ga != nil {
+			ga = SumTo(ga, as)
+		}
+		if gb != nil {
+			gb = SumTo(gb, bs)
+		}
+		return []*Value{ga, gb}
 	})
 }
 
@@ -32,6 +59,9 @@ func MatMulT(a, b *Value, transA, transB bool) *Value {
 func Linear(x, w, b *Value) *Value {
 	y := MatMulT(x, w, false, true)
 	if b != nil {
+		if len(y.Shape()) == 2 {
+			return biasAdd(y, b)
+		}
 		y = Add(y, b)
 	}
 	return y

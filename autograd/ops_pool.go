@@ -3,21 +3,41 @@ package autograd
 import "github.com/modeldoctor/modeldoctor/tensor"
 
 var (
+	opMaxPool2D          = register("max_pool2d")
+	opMaxPool2DBackward  = register("max_pool2d_backward")
 	opAvgPool2D          = register("avg_pool2d")
 	opAvgPool2DT         = register("avg_pool2d_transpose")
 	opAdaptiveAvgPool2D  = register("adaptive_avg_pool2d")
 	opAdaptiveAvgPool2DT = register("adaptive_avg_pool2d_transpose")
 )
 
-// MaxPool2D takes window maxima. It is a gather with the argmax indices, so
-// its backward is a scatter-add whose own backward is a gather again.
+// MaxPool2D takes window maxima. It is a gather with the argmax indices
+// (within each plane), so its backward is a scatter-add with the same
+// indices, whose own backward is the gather again. The kernel finds the
+// maxima and their positions in one pass; the recorded op is that gather.
 func MaxPool2D(x *Value, p tensor.PoolParams) *Value {
-	s := x.Shape()
-	out, idx := tensor.MaxPool2D(x.t, p)
-	os := out.Shape()
-	flat := tensor.NewIndices(idx.Data, os[0], os[1], os[2]*os[3])
-	y := Gather(Reshape(x, s[0], s[1], s[2]*s[3]), 2, flat)
-	return Reshape(y, os...)
+	out, pi := tensor.MaxPool2DWithIndices(x.t, p)
+	s := savedIndices(pi)
+	return s.keep(poolGatherRecord(x, out, pi, s))
+}
+
+// poolGather is out[n,c,o] = x[n,c,idx[n,c,o]].
+func poolGather(x *Value, pi *tensor.PoolIndices, s *saved) *Value {
+	return s.keep(poolGatherRecord(x, tensor.PoolGather(x.t, pi), pi, s))
+}
+
+func poolGatherRecord(x *Value, out *tensor.Tensor, pi *tensor.PoolIndices, s *saved) *Value {
+	return record(opMaxPool2D, out, []*Value{x}, func(g *Value) []*Value {
+		return []*Value{poolScatter(g, pi, s)}
+	})
+}
+
+// poolScatter adds g into zeros shaped as the pooling input at the
+// indexed positions (max pooling's backward).
+func poolScatter(g *Value, pi *tensor.PoolIndices, s *saved) *Value {
+	return s.keep(record(opMaxPool2DBackward, tensor.PoolScatter(g.t, pi), []*Value{g}, func(gg *Value) []*Value {
+		return []*Value{poolGather(gg, pi, s)}
+	}))
 }
 
 // AvgPool2D averages over windows.

@@ -11,8 +11,10 @@ var (
 	opTanh      = register("tanh")
 	opSigmoid   = register("sigmoid")
 	opRelu      = register("relu")
+	opReluBack  = register("relu_backward")
 	opLeakyRelu = register("leaky_relu")
 	opRelu6     = register("relu6")
+	opRelu6Back = register("relu6_backward")
 	opAddScalar = register("add_scalar")
 	opMulScalar = register("mul_scalar")
 	opPowScalar = register("pow_scalar")
@@ -76,10 +78,20 @@ func Sigmoid(x *Value) *Value {
 }
 
 // Relu returns max(x, 0). Its derivative mask is piecewise constant, so it
-// contributes no second-order term of its own.
+// contributes no second-order term of its own: the backward is
+// reluBackward(g, y) = g·[y > 0], linear in g, whose own derivative is
+// reluBackward again (with respect to y it is zero almost everywhere).
 func Relu(x *Value) *Value {
-	return record(opRelu, tensor.Relu(x.t), []*Value{x}, func(g *Value) []*Value {
-		return []*Value{Mul(g, Const(tensor.GtScalar(x.t, 0)))}
+	y := tensor.Relu(x.t)
+	return record(opRelu, y, []*Value{x}, func(g *Value) []*Value {
+		return []*Value{reluBackward(g, y)}
+	})
+}
+
+// reluBackward masks g to where y (relu's output) is positive.
+func reluBackward(g *Value, y *tensor.Tensor) *Value {
+	return record(opReluBack, tensor.ReluBackward(g.t, y), []*Value{g}, func(gg *Value) []*Value {
+		return []*Value{reluBackward(gg, y)}
 	})
 }
 
@@ -93,11 +105,19 @@ func LeakyRelu(x *Value, slope float32) *Value {
 	})
 }
 
-// Relu6 returns min(max(x, 0), 6).
+// Relu6 returns min(max(x, 0), 6). Like Relu's, its backward masks g by
+// its output (0 < y < 6) with relu6_backward, linear in g and its own
+// derivative.
 func Relu6(x *Value) *Value {
-	inside := tensor.Mul(tensor.GtScalar(x.t, 0), tensor.LtScalar(x.t, 6))
-	return record(opRelu6, tensor.ClampMax(tensor.Relu(x.t), 6), []*Value{x}, func(g *Value) []*Value {
-		return []*Value{Mul(g, Const(inside))}
+	y := tensor.Relu6(x.t)
+	return record(opRelu6, y, []*Value{x}, func(g *Value) []*Value {
+		return []*Value{relu6Backward(g, y)}
+	})
+}
+
+func relu6Backward(g *Value, y *tensor.Tensor) *Value {
+	return record(opRelu6Back, tensor.Relu6Backward(g.t, y), []*Value{g}, func(gg *Value) []*Value {
+		return []*Value{relu6Backward(gg, y)}
 	})
 }
 

@@ -21,6 +21,7 @@ type node struct {
 	inputs   []*Value
 	backward func(gy *Value) []*Value
 	released bool // freed by a backward pass that did not retain it
+	saved    []*saved
 }
 
 // Var returns a leaf that requires gradients (a parameter or an input to
@@ -33,17 +34,40 @@ func Const(t *tensor.Tensor) *Value { return &Value{t: t} }
 // Scalar returns a 0-d constant.
 func Scalar(v float32) *Value { return Const(tensor.Scalar(v)) }
 
-// Tensor returns the value's data.
-func (v *Value) Tensor() *tensor.Tensor { return v.t }
+// Tensor returns the value's data. A tensor handed out this way is never
+// recycled by a backward pass with FreeValues.
+func (v *Value) Tensor() *tensor.Tensor {
+	v.mustLive("Tensor")
+	v.t.Pin()
+	return v.t
+}
 
 // Data returns the value's raw numbers (shared).
-func (v *Value) Data() []float32 { return v.t.Data() }
+func (v *Value) Data() []float32 {
+	v.mustLive("Data")
+	return v.t.Data()
+}
+
+// mustLive panics with an explanation when a backward pass with
+// FreeValues recycled v's storage.
+func (v *Value) mustLive(what string) {
+	if v.t.Released() {
+		op := "leaf"
+		if v.node != nil {
+			op = v.node.op.Name
+		}
+		panic(fmt.Sprintf("autograd: %s of a %s value whose storage a backward pass with FreeValues recycled; read it before, or list it in GradOptions.Keep", what, op))
+	}
+}
 
 // Shape returns the value's shape.
 func (v *Value) Shape() []int { return v.t.Shape() }
 
 // Item returns the single number of a one-element value.
-func (v *Value) Item() float32 { return v.t.Item() }
+func (v *Value) Item() float32 {
+	v.mustLive("Item")
+	return v.t.Item()
+}
 
 // RequiresGrad reports whether gradients flow to or through this value.
 func (v *Value) RequiresGrad() bool { return v.requiresGrad }
@@ -68,8 +92,13 @@ func (v *Value) Op() string {
 	return v.node.op.Name
 }
 
-// Detach returns a constant sharing v's data, cut from the graph.
-func (v *Value) Detach() *Value { return Const(v.t) }
+// Detach returns a constant sharing v's data, cut from the graph (the
+// data is then never recycled).
+func (v *Value) Detach() *Value {
+	v.mustLive("Detach")
+	v.t.Pin()
+	return Const(v.t)
+}
 
 // ZeroGrad clears the accumulated gradient.
 func (v *Value) ZeroGrad() { v.Grad = nil }

@@ -25,40 +25,54 @@ func NewSGD(params []*autograd.Value, o SGDOptions) *SGD {
 	return &SGD{Params: params, Opt: o, bufs: make([]*tensor.Tensor, len(params))}
 }
 
-// Step implements Optimizer.
+// Step implements Optimizer. Each parameter is updated in one pass with no
+// temporary, the operations per element in PyTorch's order.
 func (s *SGD) Step(lr float64) {
 	o := s.Opt
+	l := float32(lr)
 	for i, p := range s.Params {
 		g := grad(p)
 		if g == nil {
 			continue
 		}
 		w := p.Data()
-		d := make([]float32, len(w))
-		for j := range d {
-			d[j] = g[j] + o.WeightDecay*w[j]
-		}
-		if o.Momentum != 0 {
-			if s.bufs[i] == nil {
-				s.bufs[i] = tensor.New(append([]float32(nil), d...), p.Shape()...)
-			} else {
-				b := s.bufs[i].Data()
-				for j := range b {
-					b[j] = o.Momentum*b[j] + (1-o.Dampening)*d[j]
-				}
+		g = g[:len(w)]
+		wd := o.WeightDecay
+		if o.Momentum == 0 {
+			for j, v := range w {
+				w[j] = v - l*(g[j]+wd*v)
 			}
-			b := s.bufs[i].Data()
-			for j := range d {
+			continue
+		}
+		mu, damp := o.Momentum, 1-o.Dampening
+		if s.bufs[i] == nil {
+			// The first step starts the buffer at d itself.
+			s.bufs[i] = tensor.Zeros(p.Shape()...)
+			b := s.bufs[i].Data()[:len(w)]
+			for j, v := range w {
+				d := g[j] + wd*v
+				b[j] = d
 				if o.Nesterov {
-					d[j] += o.Momentum * b[j]
+					d += mu * b[j]
 				} else {
-					d[j] = b[j]
+					d = b[j]
 				}
+				w[j] = v - l*d
 			}
+			continue
 		}
-		l := float32(lr)
-		for j := range w {
-			w[j] -= l * d[j]
+		b := s.bufs[i].Data()[:len(w)]
+		if o.Nesterov {
+			for j, v := range w {
+				d := g[j] + wd*v
+				b[j] = mu*b[j] + damp*d
+				w[j] = v - l*(d+mu*b[j])
+			}
+		} else {
+			for j, v := range w {
+				b[j] = mu*b[j] + damp*(g[j]+wd*v)
+				w[j] = v - l*b[j]
+			}
 		}
 	}
 }

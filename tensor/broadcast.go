@@ -106,7 +106,7 @@ func BroadcastTo(x *Tensor, shape []int) *Tensor {
 	if err != nil || !SameShape(s, shape) {
 		panic(fmt.Sprintf("tensor.BroadcastTo: cannot broadcast %v to %v", x.shape, shape))
 	}
-	out := Zeros(shape...)
+	out := newTensor(shape)
 	if len(out.data) == 0 {
 		return out // a zero-size axis: no rows (and inner may be 0)
 	}

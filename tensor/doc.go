@@ -11,9 +11,15 @@
 // # Layout and ownership
 //
 // A Tensor is always contiguous and row-major. Every op returns a fresh
-// tensor; only Reshape (and View) share storage with their input. Keeping
-// one layout makes each kernel simple and lets the SIMD and CUDA kernels
-// assume it.
+// tensor; only Reshape (and View) share storage with their input, and
+// AddBiasInPlace writes into its argument. Keeping one layout makes each
+// kernel simple and lets the SIMD and CUDA kernels assume it.
+//
+// Storage comes from size-class free lists (alloc.go): a caller that knows
+// a tensor is dead hands it back with Release, and the next tensor of that
+// size reuses it instead of fresh memory from the garbage collector.
+// Storage whose slice was handed out by Data, or that was pinned, is never
+// recycled; a released tensor is emptied, so a stray use panics.
 //
 // # The backend seam
 //

@@ -3,6 +3,7 @@ package tensor
 import (
 	"fmt"
 	"math"
+	"unsafe"
 )
 
 // UnaryOp names an elementwise function of one tensor (and a scalar p).
@@ -59,7 +60,7 @@ func (op BinaryOp) String() string { return binaryNames[op] }
 
 // Unary applies op elementwise.
 func Unary(op UnaryOp, p float32, x *Tensor) *Tensor {
-	out := Zeros(x.shape...)
+	out := newTensorLike(x)
 	backend().Unary(op, p, x, out)
 	return out
 }
@@ -70,7 +71,7 @@ func Binary(op BinaryOp, a, b *Tensor) *Tensor {
 	if err != nil {
 		panic(fmt.Sprintf("tensor.%v: %v", op, err))
 	}
-	out := Zeros(shape...)
+	out := newTensor(shape)
 	if len(out.data) == 0 {
 		return out // nothing to compute (and no inner run to divide by)
 	}
@@ -120,7 +121,7 @@ func Where(cond, a, b *Tensor) *Tensor {
 		panic(fmt.Sprintf("tensor.Where: cond %v, a %v, b %v: %v", cond.shape, a.shape, b.shape, err))
 	}
 	c, av, bv := BroadcastTo(cond, s1), BroadcastTo(a, s1), BroadcastTo(b, s1)
-	out := Zeros(s1...)
+	out := newTensor(s1)
 	parallelFor(len(out.data), 1, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			if c.data[i] != 0 {
@@ -250,59 +251,141 @@ func binaryScalar(op BinaryOp, a, b float32) float32 {
 // Unary implements Backend.
 func (CPU) Unary(op UnaryOp, p float32, x, out *Tensor) {
 	xs, os := x.data, out.data
-	parallelFor(len(os), 4, func(lo, hi int) {
-		switch op { // hot ops get their own loops
-		case OpMulScalar:
-			for i := lo; i < hi; i++ {
-				os[i] = xs[i] * p
-			}
-		case OpAddScalar:
-			for i := lo; i < hi; i++ {
-				os[i] = xs[i] + p
-			}
-		case OpRelu:
-			for i := lo; i < hi; i++ {
-				if v := xs[i]; v > 0 {
-					os[i] = v
-				} else {
-					os[i] = 0
-				}
-			}
-		case OpGtScalar:
-			for i := lo; i < hi; i++ {
-				if xs[i] > p {
-					os[i] = 1
-				} else {
-					os[i] = 0
-				}
-			}
-		default:
-			for i := lo; i < hi; i++ {
-				os[i] = unaryScalar(op, p, xs[i])
-			}
-		}
+	parallelFor(len(os), unaryCost(op), func(lo, hi int) {
+		unaryKernel(op, p, xs[lo:hi], os[lo:hi])
 	})
+}
+
+// unaryCost is the relative work per element of op, for parallelFor.
+func unaryCost(op UnaryOp) int {
+	switch op {
+	case OpExp, OpLog, OpTanh, OpSigmoid, OpPowScalar, OpSqrt:
+		return 16
+	}
+	return 1
+}
+
+// unaryKernel writes op(x) into o (len(o) == len(x)): the hot ops get
+// their own branch-free loops, the rest go through unaryScalar.
+func unaryKernel(op UnaryOp, p float32, x, o []float32) {
+	o = o[:len(x)]
+	switch op {
+	case OpMulScalar:
+		for i, v := range x {
+			o[i] = v * p
+		}
+	case OpAddScalar:
+		for i, v := range x {
+			o[i] = v + p
+		}
+	case OpNeg:
+		for i, v := range x {
+			o[i] = -v
+		}
+	case OpSquare:
+		for i, v := range x {
+			o[i] = v * v
+		}
+	case OpRsubScalar:
+		for i, v := range x {
+			o[i] = p - v
+		}
+	case OpRecip:
+		for i, v := range x {
+			o[i] = 1 / v
+		}
+	case OpRelu:
+		reluBits(x, o)
+	case OpGtScalar:
+		ou := u32(o)[:len(x)]
+		for i, v := range x {
+			var m uint32
+			if v > p {
+				m = one32
+			}
+			ou[i] = m
+		}
+	case OpLtScalar:
+		ou := u32(o)[:len(x)]
+		for i, v := range x {
+			var m uint32
+			if v < p {
+				m = one32
+			}
+			ou[i] = m
+		}
+	case OpPowScalar:
+		switch p {
+		case 1:
+			copy(o, x)
+			return
+		case 2:
+			for i, v := range x {
+				o[i] = v * v
+			}
+			return
+		}
+		for i, v := range x {
+			o[i] = unaryScalar(op, p, v)
+		}
+	case OpExp:
+		for i, v := range x {
+			o[i] = float32(math.Exp(float64(v)))
+		}
+	case OpLog:
+		for i, v := range x {
+			o[i] = float32(math.Log(float64(v)))
+		}
+	case OpSqrt:
+		for i, v := range x {
+			o[i] = float32(math.Sqrt(float64(v)))
+		}
+	case OpTanh:
+		for i, v := range x {
+			o[i] = float32(math.Tanh(float64(v)))
+		}
+	case OpSigmoid:
+		for i, v := range x {
+			o[i] = float32(1 / (1 + math.Exp(-float64(v))))
+		}
+	case OpAbs:
+		xs, os := u32(x), u32(o)[:len(x)]
+		for i, v := range xs {
+			os[i] = v &^ (1 << 31)
+		}
+	default:
+		for i, v := range x {
+			o[i] = unaryScalar(op, p, v)
+		}
+	}
+}
+
+// one32 is the bit pattern of float32(1).
+const one32 = 0x3f800000
+
+// u32 views float32 storage as its bit patterns.
+func u32(x []float32) []uint32 {
+	return unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(x))), len(x))
+}
+
+// reluBits writes max(x, 0) into o by clearing every value whose sign bit
+// is set (a compare-and-branch mispredicts on every other element of
+// zero-mean data). Negative zero and negative NaNs become +0; positive NaNs
+// pass through, as torch.relu lets NaN through.
+func reluBits(x, o []float32) {
+	xs, os := u32(x), u32(o)
+	os = os[:len(xs)]
+	for i, v := range xs {
+		os[i] = v &^ uint32(int32(v)>>31)
+	}
 }
 
 // Binary implements Backend.
 func (CPU) Binary(op BinaryOp, a, b, out *Tensor) {
 	if SameShape(a.shape, b.shape) {
 		as, bs, os := a.data, b.data, out.data
-		parallelFor(len(os), 2, func(lo, hi int) {
-			switch op {
-			case OpAdd:
-				for i := lo; i < hi; i++ {
-					os[i] = as[i] + bs[i]
-				}
-			case OpMul:
-				for i := lo; i < hi; i++ {
-					os[i] = as[i] * bs[i]
-				}
-			default:
-				for i := lo; i < hi; i++ {
-					os[i] = binaryScalar(op, as[i], bs[i])
-				}
-			}
+		parallelFor(len(os), binaryCost(op), func(lo, hi int) {
+			binaryRow(op, os[lo:hi], as[lo:hi], 1, bs[lo:hi], 1)
 		})
 		return
 	}
@@ -311,14 +394,103 @@ func (CPU) Binary(op BinaryOp, a, b, out *Tensor) {
 	}
 	it := newBroadcastIter(out.shape, a.shape, b.shape)
 	rows := len(out.data) / it.inner
-	parallelFor(rows, it.inner, func(lo, hi int) {
+	parallelFor(rows, it.inner*binaryCost(op), func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			ao, bo := it.offsets(r)
-			o := out.data[r*it.inner : (r+1)*it.inner]
-			sa, sb := it.innerA, it.innerB
-			for i := range o {
-				o[i] = binaryScalar(op, a.data[ao+i*sa], b.data[bo+i*sb])
-			}
+			binaryRow(op, out.data[r*it.inner:(r+1)*it.inner], a.data[ao:], it.innerA, b.data[bo:], it.innerB)
 		}
 	})
+}
+
+func binaryCost(op BinaryOp) int {
+	if op == OpPow {
+		return 16
+	}
+	return 1
+}
+
+// binaryRow writes o[i] = op(a[i·sa], b[i·sb]). The common strides (both
+// contiguous, or one operand a broadcast scalar) of the hot ops get tight
+// loops.
+func binaryRow(op BinaryOp, o, a []float32, sa int, b []float32, sb int) {
+	n := len(o)
+	switch {
+	case sa == 1 && sb == 1:
+		a, b = a[:n], b[:n]
+		switch op {
+		case OpAdd:
+			for i := range o {
+				o[i] = a[i] + b[i]
+			}
+			return
+		case OpSub:
+			for i := range o {
+				o[i] = a[i] - b[i]
+			}
+			return
+		case OpMul:
+			for i := range o {
+				o[i] = a[i] * b[i]
+			}
+			return
+		case OpDiv:
+			for i := range o {
+				o[i] = a[i] / b[i]
+			}
+			return
+		}
+	case sa == 1 && sb == 0:
+		a = a[:n]
+		bv := b[0]
+		switch op {
+		case OpAdd:
+			for i := range o {
+				o[i] = a[i] + bv
+			}
+			return
+		case OpSub:
+			for i := range o {
+				o[i] = a[i] - bv
+			}
+			return
+		case OpMul:
+			for i := range o {
+				o[i] = a[i] * bv
+			}
+			return
+		case OpDiv:
+			for i := range o {
+				o[i] = a[i] / bv
+			}
+			return
+		}
+	case sa == 0 && sb == 1:
+		b = b[:n]
+		av := a[0]
+		switch op {
+		case OpAdd:
+			for i := range o {
+				o[i] = av + b[i]
+			}
+			return
+		case OpSub:
+			for i := range o {
+				o[i] = av - b[i]
+			}
+			return
+		case OpMul:
+			for i := range o {
+				o[i] = av * b[i]
+			}
+			return
+		case OpDiv:
+			for i := range o {
+				o[i] = av / b[i]
+			}
+			return
+		}
+	}
+	for i := range o {
+		o[i] = binaryScalar(op, a[i*sa], b[i*sb])
+	}
 }

@@ -30,7 +30,7 @@ func (x *Tensor) Reshape(shape ...int) *Tensor {
 	if n != len(x.data) {
 		panic(fmt.Sprintf("tensor.Reshape: cannot reshape %v (%d elements) to %v", x.shape, len(x.data), shape))
 	}
-	return &Tensor{shape: s, data: x.data}
+	return &Tensor{shape: s, data: x.data, mem: x.mem}
 }
 
 // Permute reorders axes: output axis i is input axis perm[i].

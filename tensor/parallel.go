@@ -3,6 +3,7 @@ package tensor
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // grain is the smallest amount of work (in elements or inner-loop
@@ -10,13 +11,52 @@ import (
 const grain = 1 << 14
 
 // parallelFor calls body(lo, hi) over disjoint ranges covering [0, n).
-// cost is the approximate work per index, so small jobs stay on one
-// goroutine. Callers must make each index's result independent of which
-// range it lands in; then results do not depend on the worker count.
+// cost is the approximate work per index, so small jobs stay on the
+// calling goroutine. Callers must make each index's result independent of
+// which range it lands in; then results do not depend on the worker count.
+//
+// The caller works too: for w workers it starts w−1 goroutines, and the
+// ranges are claimed with an atomic counter.
 func parallelFor(n, cost int, body func(lo, hi int)) {
 	if n <= 0 {
 		return
 	}
+	workers := parallelWorkers(n, cost)
+	if workers <= 1 {
+		body(0, n)
+		return
+	}
+	// More chunks than workers balance uneven work (and a worker that the
+	// scheduler parks).
+	chunks := workers * 4
+	if chunks > n {
+		chunks = n
+	}
+	var next atomic.Int64
+	work := func() {
+		for {
+			c := int(next.Add(1) - 1)
+			if c >= chunks {
+				return
+			}
+			body(c*n/chunks, (c+1)*n/chunks)
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Add(workers - 1)
+	for w := 1; w < workers; w++ {
+		go func() {
+			defer wg.Done()
+			work()
+		}()
+	}
+	work()
+	wg.Wait()
+}
+
+// parallelWorkers is the number of goroutines parallelFor uses for n
+// indices of the given cost.
+func parallelWorkers(n, cost int) int {
 	workers := runtime.GOMAXPROCS(0)
 	if cost < 1 {
 		cost = 1
@@ -27,33 +67,5 @@ func parallelFor(n, cost int, body func(lo, hi int)) {
 	if workers > n {
 		workers = n
 	}
-	if workers <= 1 {
-		body(0, n)
-		return
-	}
-	// More chunks than workers balance uneven work.
-	chunks := workers * 4
-	if chunks > n {
-		chunks = n
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	next := 0
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				c := next
-				next++
-				mu.Unlock()
-				if c >= chunks {
-					return
-				}
-				body(c*n/chunks, (c+1)*n/chunks)
-			}
-		}()
-	}
-	wg.Wait()
+	return workers
 }

@@ -3,6 +3,7 @@ package tensor
 import (
 	"fmt"
 	"math"
+	"unsafe"
 )
 
 // PoolParams are the geometry of a 2-d pooling window.
@@ -46,9 +47,8 @@ func poolShape(op string, x *Tensor, p PoolParams) []int {
 // MaxPool2D returns the window maxima and, per output, the flat index
 // (h·W + w) of the chosen input inside its plane.
 func MaxPool2D(x *Tensor, p PoolParams) (*Tensor, *Indices) {
-	out := Zeros(poolShape("MaxPool2D", x, p)...)
-	idx := make([]int32, len(out.data))
-	backend().MaxPool2D(x, p, out, idx)
+	out, pi := MaxPool2DWithIndices(x, p)
+	idx := pi.int32s()
 	ints := make([]int, len(idx))
 	for i, v := range idx {
 		ints[i] = int(v)
@@ -56,9 +56,88 @@ func MaxPool2D(x *Tensor, p PoolParams) (*Tensor, *Indices) {
 	return out, &Indices{Shape: cloneInts(out.shape), Data: ints}
 }
 
+// PoolIndices are max pooling's argmax positions: for each output of an
+// [N,C,Ho,Wo] pooling of an [N,C,H,W] input, the flat index h·W + w of its
+// source inside the same plane. PoolGather and PoolScatter use them.
+type PoolIndices struct {
+	out, in []int
+	t       *Tensor // int32 values held in allocator storage
+}
+
+// MaxPool2DWithIndices returns the window maxima and their positions.
+func MaxPool2DWithIndices(x *Tensor, p PoolParams) (*Tensor, *PoolIndices) {
+	out := newTensor(poolShape("MaxPool2D", x, p))
+	pi := &PoolIndices{out: out.shape, in: cloneInts(x.shape), t: newTensor(out.shape)}
+	backend().MaxPool2D(x, p, out, pi.int32s())
+	return out, pi
+}
+
+func (pi *PoolIndices) int32s() []int32 {
+	if pi.t.data == nil {
+		panic("tensor: pooling indices used after Release")
+	}
+	return unsafe.Slice((*int32)(unsafe.Pointer(unsafe.SliceData(pi.t.data))), len(pi.t.data))
+}
+
+// Shape is the pooled output's shape; InputShape the input's.
+func (pi *PoolIndices) Shape() []int      { return pi.out }
+func (pi *PoolIndices) InputShape() []int { return pi.in }
+
+// Release hands the indices' storage back to the allocator; they must not
+// be used afterwards.
+func (pi *PoolIndices) Release() { Release(pi.t) }
+
+// PoolGather picks, in every plane of x (shaped as the pooling input),
+// the elements the indices name: out[n,c,o] = x[n,c,idx[n,c,o]]. With the
+// pooling's own input it is the max pooling; it is also the adjoint of
+// PoolScatter.
+func PoolGather(x *Tensor, pi *PoolIndices) *Tensor {
+	if !SameShape(x.shape, pi.in) {
+		panic(fmt.Sprintf("tensor.PoolGather: input %v for indices of an input %v", x.shape, pi.in))
+	}
+	out := newTensor(pi.out)
+	idx := pi.int32s()
+	hw, ohw := pi.in[2]*pi.in[3], pi.out[2]*pi.out[3]
+	parallelFor(pi.out[0]*pi.out[1], ohw, func(lo, hi int) {
+		for pl := lo; pl < hi; pl++ {
+			xp := x.data[pl*hw : (pl+1)*hw]
+			ip := idx[pl*ohw : (pl+1)*ohw]
+			op := out.data[pl*ohw : (pl+1)*ohw]
+			for o, k := range ip {
+				op[o] = xp[k]
+			}
+		}
+	})
+	return out
+}
+
+// PoolScatter is the adjoint of PoolGather (max pooling's backward): it
+// adds each element of g (shaped as the pooled output) into a zero tensor
+// shaped as the input, at the position its index names. Additions into one
+// position happen in output order.
+func PoolScatter(g *Tensor, pi *PoolIndices) *Tensor {
+	if !SameShape(g.shape, pi.out) {
+		panic(fmt.Sprintf("tensor.PoolScatter: gradient %v for indices of an output %v", g.shape, pi.out))
+	}
+	idx := pi.int32s()
+	hw, ohw := pi.in[2]*pi.in[3], pi.out[2]*pi.out[3]
+	gx := newZeros(pi.in)
+	parallelFor(pi.out[0]*pi.out[1], hw, func(lo, hi int) {
+		for pl := lo; pl < hi; pl++ {
+			gp := gx.data[pl*hw : (pl+1)*hw]
+			ip := idx[pl*ohw : (pl+1)*ohw]
+			yp := g.data[pl*ohw : (pl+1)*ohw]
+			for o, k := range ip {
+				gp[k] += yp[o]
+			}
+		}
+	})
+	return gx
+}
+
 // AvgPool2D averages over windows.
 func AvgPool2D(x *Tensor, p PoolParams) *Tensor {
-	out := Zeros(poolShape("AvgPool2D", x, p)...)
+	out := newTensor(poolShape("AvgPool2D", x, p))
 	backend().AvgPool2D(x, p, out)
 	return out
 }
@@ -80,7 +159,7 @@ func AdaptiveAvgPool2D(x *Tensor, oh, ow int) *Tensor {
 	if len(x.shape) != 4 || oh <= 0 || ow <= 0 {
 		panic(fmt.Sprintf("tensor.AdaptiveAvgPool2D: input %v to %d×%d", x.shape, oh, ow))
 	}
-	out := Zeros(x.shape[0], x.shape[1], oh, ow)
+	out := newTensor([]int{x.shape[0], x.shape[1], oh, ow})
 	backend().AdaptiveAvgPool2D(x, out)
 	return out
 }
@@ -112,6 +191,14 @@ func adaptiveWindow(o, out, in int) (lo, hi int) {
 func (CPU) MaxPool2D(x *Tensor, p PoolParams, out *Tensor, idx []int32) {
 	h, w, ho, wo := x.shape[2], x.shape[3], out.shape[2], out.shape[3]
 	planes := x.shape[0] * x.shape[1]
+	if p.KH == 2 && p.KW == 2 && p.StrideH == 2 && p.StrideW == 2 && p.PadH == 0 && p.PadW == 0 && 2*ho <= h && 2*wo <= w {
+		parallelFor(planes, h*w, func(lo, hi int) {
+			for pl := lo; pl < hi; pl++ {
+				maxPool2x2(x.data[pl*h*w:(pl+1)*h*w], w, out.data[pl*ho*wo:(pl+1)*ho*wo], idx[pl*ho*wo:(pl+1)*ho*wo], ho, wo)
+			}
+		})
+		return
+	}
 	parallelFor(planes, h*w, func(lo, hi int) {
 		for pl := lo; pl < hi; pl++ {
 			xp := x.data[pl*h*w : (pl+1)*h*w]
@@ -133,6 +220,78 @@ func (CPU) MaxPool2D(x *Tensor, p PoolParams, out *Tensor, idx []int32) {
 			}
 		}
 	})
+}
+
+// maxPool2x2 is the 2×2, stride-2, unpadded max pooling of one plane
+// (every window inside it) without data-dependent branches: which of four
+// values is the largest is a coin toss on real activations, and a
+// mispredicted branch costs more than the whole window. Each value's bits
+// become an integer key ordered as the floats are, tagged with its
+// position so that the largest tagged key is the first maximum in scan
+// order, as the reference loop picks. Windows of non-negative values
+// (after a ReLU, all of them), whose bits are their own keys, take the
+// shortest path; others go through window2x2.
+func maxPool2x2(xp []float32, w int, op []float32, ip []int32, ho, wo int) {
+	xb := u32(xp)
+	for oy := 0; oy < ho; oy++ {
+		r0 := xb[2*oy*w : 2*oy*w+2*wo]
+		r1 := xb[(2*oy+1)*w : (2*oy+1)*w+2*wo]
+		r1 = r1[:len(r0)]
+		o := op[oy*wo : (oy+1)*wo]
+		ix := ip[oy*wo : (oy+1)*wo]
+		ix = ix[:len(o)]
+		base := int32(2 * oy * w)
+		for ox := range o {
+			a, b, c, d := r0[2*ox], r0[2*ox+1], r1[2*ox], r1[2*ox+1]
+			var pos int
+			var v uint32
+			if m := keyMax(keyMax(int64(a)<<2|3, int64(b)<<2|2), keyMax(int64(c)<<2|1, int64(d)<<2)); (a|b|c|d)>>31 == 0 && m>>2 <= 0x7f800000 {
+				// All four non-negative and none a NaN.
+				pos, v = 3-int(m&3), uint32(m>>2)
+			} else {
+				pos, v = window2x2(a, b, c, d)
+			}
+			o[ox] = math.Float32frombits(v)
+			ix[ox] = base + int32(2*ox+pos&1+pos>>1*w)
+		}
+	}
+}
+
+// window2x2 returns the position (0..3 in scan order) and the bits of the
+// maximum of a 2×2 window with negative values or NaNs.
+//
+//go:noinline
+func window2x2(a, b, c, d uint32) (int, uint32) {
+	const mag, nanStep = 0x7fffffff, 0x7fffff // |v| above +Inf's pattern ⇔ NaN
+	if (a&mag+nanStep)|(b&mag+nanStep)|(c&mag+nanStep)|(d&mag+nanStep) >= 1<<31 {
+		// The reference loop's rule: the last NaN wins.
+		best, bi := math.Float32frombits(a), 0
+		for k, u := range [3]uint32{b, c, d} {
+			if v := math.Float32frombits(u); v > best || v != v {
+				best, bi = v, k+1
+			}
+		}
+		return bi, math.Float32bits(best)
+	}
+	m := keyMax(keyMax(bitsKey(a)<<2|3, bitsKey(b)<<2|2), keyMax(bitsKey(c)<<2|1, bitsKey(d)<<2))
+	pos := 3 - int(m&3)
+	return pos, [4]uint32{a, b, c, d}[pos]
+}
+
+// bitsKey maps a non-NaN float's bits to an integer with the same order:
+// the magnitude for positive values, its negation for negative ones (so
+// −0 and +0 both map to 0).
+func bitsKey(b uint32) int64 {
+	m := int64(b & 0x7fffffff)
+	s := int64(int32(b) >> 31)
+	return (m ^ s) - s
+}
+
+// keyMax is max(a, b) without a branch (the compiler emits one for the
+// builtin); a − b cannot overflow for tagged 32-bit keys.
+func keyMax(a, b int64) int64 {
+	d := a - b
+	return a - d&(d>>63)
 }
 
 // AvgPool2D implements Backend.

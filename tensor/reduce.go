@@ -48,7 +48,7 @@ func keptShape(shape []int, reduce []bool, keepdim bool) []int {
 }
 
 func reduceKeep(op ReduceOp, x *Tensor, reduce []bool) *Tensor {
-	out := Zeros(keptShape(x.shape, reduce, true)...)
+	out := newTensor(keptShape(x.shape, reduce, true))
 	backend().Reduce(op, x, reduce, out)
 	return out
 }
@@ -152,6 +152,13 @@ func newReducePlan(shape []int, reduce []bool) reducePlan {
 func (CPU) Reduce(op ReduceOp, x *Tensor, reduce []bool, out *Tensor) {
 	p := newReducePlan(x.shape, reduce)
 	total := Numel(p.redN)
+	if op == OpSum && len(p.keptN) == 1 && p.keptSt[0] == 1 && len(p.redN) == 1 && p.redSt[0] == p.keptN[0] {
+		// x is [R, L] summed over R ([B,K] → [K], [N,C,H,W] → [1,1,H,W]):
+		// accumulate whole rows, which adds each column in the same order
+		// (r ascending) as the general loop below, with contiguous reads.
+		sumRows(x.data, p.redN[0], p.keptN[0], out.data)
+		return
+	}
 	parallelFor(len(out.data), total, func(lo, hi int) {
 		idx := make([]int, len(p.redN))
 		for o := lo; o < hi; o++ {
@@ -188,6 +195,10 @@ func reduceRun(op ReduceOp, data []float32, base int, p reducePlan, idx []int) f
 		}
 		switch op {
 		case OpSum:
+			if innerSt == 1 {
+				sum += sumRun(data[off : off+innerN])
+				break
+			}
 			for k := 0; k < innerN; k++ {
 				sum += float64(data[off+k*innerSt])
 			}
@@ -221,6 +232,52 @@ func reduceRun(op ReduceOp, data []float32, base int, p reducePlan, idx []int) f
 		return float32(sum)
 	}
 	return acc
+}
+
+// sumRun returns the sum of a contiguous run in float64, with four
+// interleaved partial sums (a fixed order, so the result depends only on
+// the run) to break the chain of dependent additions.
+func sumRun(d []float32) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(d); i += 4 {
+		q := d[i : i+4 : i+4]
+		s0 += float64(q[0])
+		s1 += float64(q[1])
+		s2 += float64(q[2])
+		s3 += float64(q[3])
+	}
+	for ; i < len(d); i++ {
+		s0 += float64(d[i])
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// sumRows writes out[l] = Σ_r x[r·cols + l] for x [rows, cols], each
+// column summed in float64 in row order; workers split the columns.
+func sumRows(x []float32, rows, cols int, out []float32) {
+	const block = 256 // columns per accumulator block (stays in L1)
+	blocks := (cols + block - 1) / block
+	parallelFor(blocks, rows*block, func(lo, hi int) {
+		var acc [block]float64
+		for bl := lo; bl < hi; bl++ {
+			c0 := bl * block
+			c1 := min(c0+block, cols)
+			a := acc[:c1-c0]
+			clear(a)
+			for r := 0; r < rows; r++ {
+				row := x[r*cols+c0 : r*cols+c1]
+				row = row[:len(a)]
+				for k, v := range row {
+					a[k] += float64(v)
+				}
+			}
+			o := out[c0:c1]
+			for k, v := range a {
+				o[k] = float32(v)
+			}
+		}
+	})
 }
 
 // SortedAxes returns axes normalised and sorted (a helper for callers that

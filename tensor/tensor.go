@@ -9,6 +9,9 @@ import (
 type Tensor struct {
 	shape []int
 	data  []float32
+	// mem describes the storage when the allocator made it (nil for
+	// tensors wrapping a caller's slice); views share it. See alloc.go.
+	mem *mem
 }
 
 // New wraps data in a tensor of the given shape. The tensor shares data.
@@ -27,7 +30,7 @@ func Zeros(shape ...int) *Tensor {
 			panic(fmt.Sprintf("tensor.Zeros: negative dimension in shape %v", shape))
 		}
 	}
-	return &Tensor{shape: cloneInts(shape), data: make([]float32, Numel(shape))}
+	return newZeros(shape)
 }
 
 // ZerosLike returns zeros with t's shape.
@@ -35,13 +38,28 @@ func ZerosLike(t *Tensor) *Tensor { return Zeros(t.shape...) }
 
 // Full returns a tensor with every element equal to v.
 func Full(v float32, shape ...int) *Tensor {
-	t := Zeros(shape...)
-	if v != 0 {
-		for i := range t.data {
-			t.data[i] = v
+	if v == 0 {
+		return Zeros(shape...)
+	}
+	for _, d := range shape {
+		if d < 0 {
+			panic(fmt.Sprintf("tensor.Full: negative dimension in shape %v", shape))
 		}
 	}
+	t := newTensor(shape)
+	fill(t.data, v)
 	return t
+}
+
+// fill sets every element of d to v.
+func fill(d []float32, v float32) {
+	if len(d) == 0 {
+		return
+	}
+	d[0] = v
+	for n := 1; n < len(d); n *= 2 {
+		copy(d[n:], d[:n])
+	}
 }
 
 // Ones returns a tensor of ones.
@@ -74,8 +92,13 @@ func Arange(n int) *Tensor {
 // Shape returns the dimensions. The caller must not modify the slice.
 func (t *Tensor) Shape() []int { return t.shape }
 
-// Data returns the underlying values in row-major order (shared, not copied).
-func (t *Tensor) Data() []float32 { return t.data }
+// Data returns the underlying values in row-major order (shared, not
+// copied). Storage whose slice was handed out is never recycled by the
+// allocator (see Release).
+func (t *Tensor) Data() []float32 {
+	t.Pin()
+	return t.data
+}
 
 // Dims returns the number of dimensions.
 func (t *Tensor) Dims() int { return len(t.shape) }
@@ -116,7 +139,9 @@ func (t *Tensor) offset(op string, idx []int) int {
 
 // Clone returns a deep copy.
 func (t *Tensor) Clone() *Tensor {
-	return &Tensor{shape: cloneInts(t.shape), data: append([]float32(nil), t.data...)}
+	out := newTensor(t.shape)
+	copy(out.data, t.data)
+	return out
 }
 
 // CopyFrom copies src's values into t; the shapes must match.
