@@ -18,6 +18,11 @@ type kernel struct {
 	// packed B micro-panel (kc steps of nr values). beta == 0 must not read C.
 	tile func(kc int, a, b, c []float32, ldc int, alpha, beta float32)
 
+	// edge, if not nil, is tile for the first rows (< mr) rows of a tile
+	// only: it reads the same packed panels, writes only those rows of C,
+	// and gives each of them the same bits as tile would.
+	edge func(kc int, a, b, c []float32, ldc int, alpha, beta float32, rows int)
+
 	// peak runs a register-only loop of independent FMA (or mul+add)
 	// chains iters times and returns the floating-point operations done.
 	peak func(iters int) float64
@@ -26,6 +31,17 @@ type kernel struct {
 	transposeA transposeFunc
 
 	blocks blocking
+
+	// ops says which versions of the helpers beside GEMM (gather.go,
+	// shifts.go) go with this kernel.
+	ops simdOps
+}
+
+// simdOps selects the assembly helpers; the zero value means the pure-Go
+// loops. The helpers are called directly, not through function values, so
+// that escape analysis keeps their callers' small buffers on the stack.
+type simdOps struct {
+	avx512 bool
 }
 
 // kernels lists the implementations usable on this CPU, best first.

@@ -10,8 +10,22 @@
 // the same product with B supplied block by block through a BSource, so a
 // convolution can write im2col columns straight into the packing buffers
 // instead of materialising the im2col matrix; MatrixSource adapts a stored
-// matrix. MeasurePeakGFLOPS times a register-only FMA loop, the ceiling
+// matrix. SgemmSources takes A from a source as well (as the source of its
+// transpose). MeasurePeakGFLOPS times a register-only FMA loop, the ceiling
 // SGEMM is compared against.
+//
+// Beside GEMM sit the helpers a convolution needs to feed it without
+// materialising anything (package tensor's SIMD backend uses them):
+//
+//	SpanTable, GatherRows, GatherCols   im2col matrices described as runs
+//	                                    of 16 input elements with border
+//	                                    masks (Span16), gathered into packed
+//	                                    panels, straight or transposed
+//	Transpose                           16×16 transposes (also used to pack
+//	                                    a transposed B)
+//	Shifts, Correlate, DotShifts(Lanes) the shifted sums of a depthwise
+//	                                    convolution and its weight gradient
+//	Copy2D                              short-row block copies
 //
 // # Implementations
 //
@@ -25,6 +39,12 @@
 //
 // CPU features come from github.com/klauspost/cpuid/v2. The assembly is
 // built on amd64 only and never with -tags purego; then only purego exists.
+// The helpers beside GEMM have AVX-512 versions (gather_avx512_amd64.s,
+// shifts_avx512_amd64.s) used with the avx512 kernel; with avx2 and purego
+// they run their pure-Go loops, which are also their reference in the
+// tests. They are selected by a flag of the kernel and called directly, not
+// through function values, so that their callers' small buffers do not
+// escape to the heap.
 //
 // The AVX-512 tile is 14×32: each tile row is two ZMM vectors, so 14 rows
 // use 28 of the 32 registers as accumulators, leaving two for the B vectors
@@ -33,7 +53,12 @@
 // (16 per 14-cycle step here), while the C tile loaded and stored per call
 // is amortised over the most accumulators with 14×32. The AVX2 tile is 6×16
 // on the same plan with 16 YMM registers (12 accumulators). Kernel comments
-// give the details.
+// give the details. The AVX-512 kernel has an edge twin
+// (kernel_edge_avx512_amd64.s) for tiles of fewer than 14 rows, which
+// computes and writes only those rows: with M = 64 or 128 (the output
+// channels of common convolutions) the last row tile holds 8 or 2 rows, and
+// running the full kernel on it cost ~8% of the whole product. It gives
+// each row the same bits as the full kernel.
 //
 // # Algorithm
 //
@@ -46,6 +71,14 @@
 // on a private tile buffer, and only the part inside C is copied back, so
 // memory outside C (including the padding between rows) is never touched.
 // Untransposed A is packed by small assembly transposes (pack_*_amd64.s).
+//
+// When a worker's region of C is no taller than one A block (the usual
+// case for convolutions, where M is the number of output channels), the
+// packed B panel would be used by that one block only, so a large panel
+// buys no reuse: the driver then packs A once per kc slice and B one
+// micro-panel at a time, consuming each while it is in L1
+// (computeShort). Every tile sees the same kernel calls in the same order
+// either way, so the results are bitwise identical.
 //
 // Block sizes come from the data cache sizes cpuid reports, with fallbacks
 // of 32 KiB L1, 256 KiB L2 and 4 MiB L3 where it reports none

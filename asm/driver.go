@@ -1,7 +1,8 @@
 package asm
 
 // gemmArgs bundles the operands of one call so the loops below stay short.
-// Exactly one of b and src provides op(B).
+// Exactly one of b and src provides op(B); asrc, when set, provides op(A)
+// (as a source of its transpose) instead of a.
 type gemmArgs struct {
 	transA, transB bool
 	m, n, k        int
@@ -11,6 +12,7 @@ type gemmArgs struct {
 	b              []float32
 	ldb            int
 	src            BSource
+	asrc           BSource
 	c              []float32
 	ldc            int
 }
@@ -32,16 +34,16 @@ type region struct{ i0, i1, j0, j1 int }
 func (g *gemmArgs) compute(kern *kernel, kc int, r region, ws *workspace) {
 	mr, nr := kern.mr, kern.nr
 	mcMax, ncMax := kern.blockSizes(r)
+	if r.i1-r.i0 <= mcMax {
+		g.computeShort(kern, kc, r, ws)
+		return
+	}
 	for jc := r.j0; jc < r.j1; jc += ncMax {
 		nc := min(ncMax, r.j1-jc)
 		for pc := 0; pc < g.k; pc += kc {
 			kb := min(kc, g.k-pc)
 			bp := ws.b[:roundUp(nc, nr)*kb]
-			if g.src != nil {
-				packSource(bp, g.src, ws.scratch, pc, kb, jc, nc, nr)
-			} else {
-				packB(bp, g.b, g.ldb, g.transB, pc, kb, jc, nc, nr)
-			}
+			g.packB(bp, ws, pc, kb, jc, nc, nr)
 			// The first slice applies the caller's beta; later slices
 			// accumulate onto what the earlier ones wrote.
 			beta := g.beta
@@ -51,10 +53,55 @@ func (g *gemmArgs) compute(kern *kernel, kc int, r region, ws *workspace) {
 			for ic := r.i0; ic < r.i1; ic += mcMax {
 				mc := min(mcMax, r.i1-ic)
 				ap := ws.a[:roundUp(mc, mr)*kb]
-				packA(ap, g.a, g.lda, g.transA, ic, mc, pc, kb, mr, kern.transposeA)
+				g.packA(ap, kern, ws, ic, mc, pc, kb)
 				g.macroKernel(kern, ap, bp, ws.tile, ic, mc, jc, nc, kb, beta)
 			}
 		}
+	}
+}
+
+// computeShort is compute for a region no taller than one A block, the
+// usual case of convolutions (M is the number of output channels). There
+// the B panel is used by a single A block, so a large panel buys no reuse:
+// the A block is packed once per kc slice, and B is packed one micro-panel
+// at a time and consumed at once, while it is in L1. Each C element sees
+// the same kernel calls in the same order as in compute.
+func (g *gemmArgs) computeShort(kern *kernel, kc int, r region, ws *workspace) {
+	mr, nr := kern.mr, kern.nr
+	mc := r.i1 - r.i0
+	for pc := 0; pc < g.k; pc += kc {
+		kb := min(kc, g.k-pc)
+		beta := g.beta
+		if pc > 0 {
+			beta = 1
+		}
+		ap := ws.a[:roundUp(mc, mr)*kb]
+		g.packA(ap, kern, ws, r.i0, mc, pc, kb)
+		bp := ws.b[:nr*kb]
+		for jc := r.j0; jc < r.j1; jc += nr {
+			nc := min(nr, r.j1-jc)
+			g.packB(bp, ws, pc, kb, jc, nc, nr)
+			g.macroKernel(kern, ap, bp, ws.tile, r.i0, mc, jc, nc, kb, beta)
+		}
+	}
+}
+
+// packB packs the kb×nc block of op(B) at (pc, jc).
+func (g *gemmArgs) packB(bp []float32, ws *workspace, pc, kb, jc, nc, nr int) {
+	if g.src != nil {
+		packSource(bp, g.src, ws.scratch, pc, kb, jc, nc, nr)
+	} else {
+		packB(bp, g.b, g.ldb, g.transB, pc, kb, jc, nc, nr)
+	}
+}
+
+// packA packs the mc×kb block of op(A) at (ic, pc).
+func (g *gemmArgs) packA(ap []float32, kern *kernel, ws *workspace, ic, mc, pc, kb int) {
+	if g.asrc != nil {
+		// A packed micro-panel is an mr-wide panel of Aᵀ.
+		packSource(ap, g.asrc, ws.scratch, pc, kb, ic, mc, kern.mr)
+	} else {
+		packA(ap, g.a, g.lda, g.transA, ic, mc, pc, kb, kern.mr, kern.transposeA)
 	}
 }
 
@@ -74,6 +121,11 @@ func (g *gemmArgs) macroKernel(kern *kernel, ap, bp, tile []float32, ic, mc, jc,
 				kern.tile(kb, a, b, c, ldc, g.alpha, beta)
 				continue
 			}
+			if kern.edge != nil && cols == nr {
+				// A short tile: only its rows are computed and written.
+				kern.edge(kb, a, b, c, ldc, g.alpha, beta, rows)
+				continue
+			}
 			// Edge tile: run the same kernel on a private mr×nr tile and
 			// copy back only the part inside C, so nothing outside C is
 			// read or written.
@@ -81,7 +133,11 @@ func (g *gemmArgs) macroKernel(kern *kernel, ap, bp, tile []float32, ic, mc, jc,
 			if beta != 0 {
 				copyTile(t, nr, c, ldc, rows, cols)
 			}
-			kern.tile(kb, a, b, t, nr, g.alpha, beta)
+			if kern.edge != nil {
+				kern.edge(kb, a, b, t, nr, g.alpha, beta, rows)
+			} else {
+				kern.tile(kb, a, b, t, nr, g.alpha, beta)
+			}
 			copyTile(c, ldc, t, nr, rows, cols)
 		}
 	}

@@ -13,6 +13,9 @@ import "github.com/klauspost/cpuid/v2"
 func sgemm14x32AVX512(kc int, a, b, c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
+func sgemmEdgeAVX512(kc int, a, b, c *float32, ldc int, alpha, beta float32, rows int)
+
+//go:noescape
 func sgemm6x16AVX2(kc int, a, b, c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
@@ -40,6 +43,8 @@ func archKernels() []*kernel {
 			return float64(n) * peakFlopsAVX512
 		})
 		k.transposeA = transposeA14
+		k.edge = edgeAVX512
+		k.ops = avx512Ops
 		ks = append(ks, k)
 	}
 	if cpuid.CPU.Supports(cpuid.AVX2, cpuid.FMA3) {
@@ -56,6 +61,11 @@ func archKernels() []*kernel {
 func tileAVX512(kc int, a, b, c []float32, ldc int, alpha, beta float32) {
 	_, _, _ = a[kc*14-1], b[kc*32-1], c[13*ldc+31]
 	sgemm14x32AVX512(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
+}
+
+func edgeAVX512(kc int, a, b, c []float32, ldc int, alpha, beta float32, rows int) {
+	_, _, _ = a[kc*14-1], b[kc*32-1], c[(rows-1)*ldc+31]
+	sgemmEdgeAVX512(kc, &a[0], &b[0], &c[0], ldc, alpha, beta, rows)
 }
 
 func transposeA14(dst, a []float32, lda, chunks int) {

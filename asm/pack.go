@@ -50,14 +50,9 @@ func packB(dst, b []float32, ldb int, transB bool, p0, kc, j0, nc, nr int) {
 		cols := min(nr, nc-jr)
 		panel := dst[jr*kc : jr*kc+nr*kc]
 		if transB {
-			// Stored B is n×k: each column of op(B) is a contiguous row.
-			for j := range cols {
-				src := b[(j0+jr+j)*ldb+p0:]
-				src = src[:kc]
-				for p, v := range src {
-					panel[p*nr+j] = v
-				}
-			}
+			// Stored B is n×k: each column of op(B) is a contiguous row,
+			// transposed 16×16 at a time.
+			Transpose(panel, nr, b[(j0+jr)*ldb+p0:], ldb, cols, kc)
 		} else {
 			// Stored B is k×n: each step p is a contiguous run of columns.
 			copySteps(panel, b[(p0)*ldb+j0+jr:], ldb, kc, cols, nr)

@@ -82,7 +82,7 @@ func ceilDiv(a, b int) int { return (a + b - 1) / b }
 type workspace struct {
 	a, b    []float32 // packed A block (mc×kc) and B panel (kc×nc)
 	tile    []float32 // mr×nr buffer for edge tiles
-	scratch []float32 // kc×nr buffer for the last BSource micro-panel
+	scratch []float32 // kc×max(mr,nr) buffer for the last source micro-panel
 }
 
 var workspaces = sync.Pool{New: func() any { return new(workspace) }}
@@ -93,7 +93,7 @@ func getWorkspace(kern *kernel, kc int, r region) *workspace {
 	ws.a = grow(ws.a, roundUp(mc, kern.mr)*kc)
 	ws.b = grow(ws.b, roundUp(nc, kern.nr)*kc)
 	ws.tile = grow(ws.tile, kern.mr*kern.nr)
-	ws.scratch = grow(ws.scratch, kc*kern.nr)
+	ws.scratch = grow(ws.scratch, kc*max(kern.mr, kern.nr))
 	return ws
 }
 

@@ -38,6 +38,23 @@ func SgemmSourceB(threads int, transA bool, m, n, k int, alpha float32, a []floa
 	g.start(threads)
 }
 
+// SgemmSources is SgemmSourceB with op(A) produced on demand as well. at
+// supplies the k×m matrix Aᵀ: at.Block(dst, p0, kc, i0, mc) writes
+// dst[p*mc+i] = op(A)[i0+i][p0+p], which for mc equal to the kernel's tile
+// height is exactly a packed A micro-panel, so no copy is made. With
+// MatrixSource operands it gives bitwise the same result as SgemmThreads.
+// The convolution's weight gradient uses it: its A is an im2col matrix
+// read along the output positions.
+func SgemmSources(threads int, m, n, k int, alpha float32, at, b BSource, beta float32, c []float32, ldc int) {
+	checkDims(m, n, k)
+	checkMatrix("C", false, m, n, c, ldc)
+	if (at == nil || b == nil) && m > 0 && n > 0 && k > 0 && alpha != 0 {
+		panic("asm: nil BSource")
+	}
+	g := gemmArgs{m: m, n: n, k: k, alpha: alpha, beta: beta, asrc: at, src: b, c: c, ldc: ldc}
+	g.start(threads)
+}
+
 // start handles the degenerate shapes, then runs the blocked product.
 func (g *gemmArgs) start(threads int) {
 	switch {

@@ -30,15 +30,12 @@ type MatrixSource struct {
 
 // Block implements BSource.
 func (m MatrixSource) Block(dst []float32, k0, kc, j0, nc int) {
+	if m.Trans {
+		Transpose(dst, nc, m.Data[j0*m.LD+k0:], m.LD, nc, kc)
+		return
+	}
 	for p := range kc {
-		row := dst[p*nc : p*nc+nc]
-		if m.Trans {
-			for j := range row {
-				row[j] = m.Data[(j0+j)*m.LD+k0+p]
-			}
-		} else {
-			copy(row, m.Data[(k0+p)*m.LD+j0:])
-		}
+		copy(dst[p*nc:p*nc+nc], m.Data[(k0+p)*m.LD+j0:])
 	}
 }
 

@@ -16,6 +16,8 @@ func TestEveryBackend(t *testing.T) {
 		"Conv2DVsNaive":      TestConv2DVsNaive,
 		"Conv2DGradsAdjoint": TestConv2DGradsAdjoint,
 		"Conv2DGradsVsNaive": TestConv2DGradsVsNaive,
+		"Conv2DBitwise":      TestConv2DBitwiseThreads,
+		"Conv2DWritesAll":    TestConv2DWritesEveryOutput,
 	}
 	run := func(t *testing.T, b Backend) {
 		old := SetBackend(b)

@@ -66,11 +66,14 @@ func convGeometry(op string, xShape, wShape []int, p ConvParams) []int {
 	return []int{n, o, ho, wo}
 }
 
+// The outputs of the three convolution faces are allocated uninitialised
+// (possibly recycled storage): every backend writes each element.
+
 // Conv2D convolves x [N,C,H,W] with w [O,C/groups,kh,kw] (cross-correlation,
 // as PyTorch). Bias is added by the caller.
 func Conv2D(x, w *Tensor, p ConvParams) *Tensor {
 	p = p.Norm()
-	out := Zeros(convGeometry("Conv2D", x.shape, w.shape, p)...)
+	out := newTensor(convGeometry("Conv2D", x.shape, w.shape, p))
 	backend().Conv2D(x, w, p, out)
 	return out
 }
@@ -83,7 +86,7 @@ func Conv2DInputGrad(gy, w *Tensor, p ConvParams, xShape []int) *Tensor {
 	if !SameShape(ys, gy.shape) {
 		panic(fmt.Sprintf("tensor.Conv2DInputGrad: gradient %v, want %v for input %v and weight %v", gy.shape, ys, xShape, w.shape))
 	}
-	gx := Zeros(xShape...)
+	gx := newTensor(xShape)
 	backend().Conv2DInputGrad(gy, w, p, gx)
 	return gx
 }
@@ -96,7 +99,7 @@ func Conv2DWeightGrad(x, gy *Tensor, p ConvParams, wShape []int) *Tensor {
 	if !SameShape(ys, gy.shape) {
 		panic(fmt.Sprintf("tensor.Conv2DWeightGrad: gradient %v, want %v for input %v and weight %v", gy.shape, ys, x.shape, wShape))
 	}
-	gw := Zeros(wShape...)
+	gw := newTensor(wShape)
 	backend().Conv2DWeightGrad(x, gy, p, gw)
 	return gw
 }
@@ -116,6 +119,9 @@ func newConvDims(xShape, wShape, yShape []int, p ConvParams) convDims {
 }
 
 // im2col writes the [cg·kh·kw, ho·wo] patch matrix of group g of one image.
+// For each kernel tap the output columns whose input column lies inside
+// the plane form one range, so each row is a zero fill, a strided copy and
+// a zero fill.
 func (d convDims) im2col(x []float32, g int, col []float32) {
 	hw := d.ho * d.wo
 	for ci := 0; ci < d.cg; ci++ {
@@ -123,19 +129,25 @@ func (d convDims) im2col(x []float32, g int, col []float32) {
 		for ki := 0; ki < d.kh; ki++ {
 			for kj := 0; kj < d.kw; kj++ {
 				row := col[((ci*d.kh+ki)*d.kw+kj)*hw:]
+				off := kj*d.p.DilationW - d.p.PadW
+				lo, hi := d.validCols(off)
 				for oy := 0; oy < d.ho; oy++ {
 					iy := oy*d.p.StrideH - d.p.PadH + ki*d.p.DilationH
 					r := row[oy*d.wo : (oy+1)*d.wo]
-					if iy < 0 || iy >= d.h {
+					if iy < 0 || iy >= d.h || lo >= hi {
 						clear(r)
 						continue
 					}
-					for ox := range r {
-						ix := ox*d.p.StrideW - d.p.PadW + kj*d.p.DilationW
-						if ix < 0 || ix >= d.w {
-							r[ox] = 0
-						} else {
-							r[ox] = plane[iy*d.w+ix]
+					clear(r[:lo])
+					clear(r[hi:])
+					src := plane[iy*d.w:]
+					if sw := d.p.StrideW; sw == 1 {
+						copy(r[lo:hi], src[lo+off:])
+					} else {
+						ix := lo*sw + off
+						for ox := lo; ox < hi; ox++ {
+							r[ox] = src[ix]
+							ix += sw
 						}
 					}
 				}
@@ -144,7 +156,25 @@ func (d convDims) im2col(x []float32, g int, col []float32) {
 	}
 }
 
-// col2im adds the patch matrix back into group g of one image's gradient.
+// validCols returns the range [lo, hi) of output columns ox whose input
+// column ox·sw + off lies inside the plane.
+func (d convDims) validCols(off int) (lo, hi int) {
+	sw := d.p.StrideW
+	lo = 0
+	if off < 0 {
+		lo = (-off + sw - 1) / sw
+	}
+	hi = d.wo
+	if last := (d.w - 1 - off); last < 0 {
+		hi = 0
+	} else {
+		hi = min(hi, last/sw+1)
+	}
+	return lo, max(lo, hi)
+}
+
+// col2im adds the patch matrix back into group g of one image's gradient,
+// over the same column ranges as im2col.
 func (d convDims) col2im(col []float32, g int, x []float32) {
 	hw := d.ho * d.wo
 	for ci := 0; ci < d.cg; ci++ {
@@ -152,16 +182,22 @@ func (d convDims) col2im(col []float32, g int, x []float32) {
 		for ki := 0; ki < d.kh; ki++ {
 			for kj := 0; kj < d.kw; kj++ {
 				row := col[((ci*d.kh+ki)*d.kw+kj)*hw:]
+				off := kj*d.p.DilationW - d.p.PadW
+				lo, hi := d.validCols(off)
+				if lo >= hi {
+					continue
+				}
 				for oy := 0; oy < d.ho; oy++ {
 					iy := oy*d.p.StrideH - d.p.PadH + ki*d.p.DilationH
 					if iy < 0 || iy >= d.h {
 						continue
 					}
-					for ox := 0; ox < d.wo; ox++ {
-						ix := ox*d.p.StrideW - d.p.PadW + kj*d.p.DilationW
-						if ix >= 0 && ix < d.w {
-							plane[iy*d.w+ix] += row[oy*d.wo+ox]
-						}
+					r := row[oy*d.wo+lo : oy*d.wo+hi]
+					dst := plane[iy*d.w:]
+					ix := lo*d.p.StrideW + off
+					for _, v := range r {
+						dst[ix] += v
+						ix += d.p.StrideW
 					}
 				}
 			}
@@ -191,6 +227,7 @@ func (CPU) Conv2D(x, w *Tensor, p ConvParams, out *Tensor) {
 // col = Wᵀ·gy then col2im.
 func (CPU) Conv2DInputGrad(gy, w *Tensor, p ConvParams, gx *Tensor) {
 	d := newConvDims(gx.shape, w.shape, gy.shape, p)
+	clear(gx.data) // col2im adds into it
 	kk := d.cg * d.kh * d.kw
 	hw := d.ho * d.wo
 	parallelFor(d.n, d.o*kk*hw, func(lo, hi int) {
@@ -209,6 +246,7 @@ func (CPU) Conv2DInputGrad(gy, w *Tensor, p ConvParams, gx *Tensor) {
 // Parallel over groups' output-channel rows; images are summed in order.
 func (CPU) Conv2DWeightGrad(x, gy *Tensor, p ConvParams, gw *Tensor) {
 	d := newConvDims(x.shape, gw.shape, gy.shape, p)
+	clear(gw.data) // the images' products are added into it
 	kk := d.cg * d.kh * d.kw
 	hw := d.ho * d.wo
 	parallelFor(d.g, d.n*d.og*kk*hw, func(lo, hi int) {

@@ -3,6 +3,7 @@ package tensor
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"testing"
 )
 
@@ -73,7 +74,25 @@ var convCases = []convCase{
 	{1, 2, 7, 7, 2, 2, 2, ConvParams{StrideH: 3, StrideW: 3}},                                   // stride > kernel
 	{1, 1, 4, 4, 1, 4, 4, ConvParams{}},                                                         // one output
 	{3, 2, 5, 6, 2, 5, 1, ConvParams{PadH: 2, StrideH: 2, DilationW: 2}},
-	{1, 3, 1, 9, 2, 1, 3, ConvParams{PadW: 1}},            // 1-row input
+	{1, 3, 1, 9, 2, 1, 3, ConvParams{PadW: 1}}, // 1-row input
+	// The SIMD backend's paths (simd_conv.go, simd_plan.go, depthwise.go):
+	{3, 4, 4, 4, 5, 3, 3, ConvParams{PadH: 1, PadW: 1}},                                        // spans, images folded (4×4)
+	{5, 3, 2, 2, 4, 3, 3, ConvParams{PadH: 1, PadW: 1}},                                        // folded 2×2, ragged segments
+	{3, 2, 5, 5, 3, 3, 3, ConvParams{PadH: 1, PadW: 1}},                                        // 25 positions: a span across rows
+	{2, 3, 17, 17, 4, 3, 3, ConvParams{PadH: 1, PadW: 1}},                                      // one image per GEMM, ragged panel
+	{2, 2, 9, 9, 3, 3, 3, ConvParams{DilationH: 2, DilationW: 2, PadH: 2, PadW: 2}},            // dilated, transposed input grad
+	{2, 3, 7, 6, 2, 3, 2, ConvParams{PadH: 2, PadW: 0}},                                        // asymmetric, pad > dil·(k−1) on H
+	{2, 5, 6, 6, 3, 1, 1, ConvParams{PadH: 1, PadW: 1}},                                        // padded 1×1: col2im input grad
+	{2, 6, 16, 16, 4, 1, 1, ConvParams{}},                                                      // 1×1, 256 positions: direct GEMM
+	{3, 6, 6, 6, 4, 1, 1, ConvParams{Groups: 2}},                                               // grouped 1×1, folded
+	{2, 4, 16, 16, 6, 3, 3, ConvParams{Groups: 2, PadH: 1, PadW: 1}},                           // grouped, spans
+	{2, 4, 9, 7, 8, 3, 3, ConvParams{Groups: 4, PadH: 1, PadW: 1}},                             // depthwise ×2 multiplier, same
+	{2, 3, 8, 8, 3, 5, 5, ConvParams{Groups: 3, PadH: 2, PadW: 2}},                             // depthwise 5×5, same
+	{1, 3, 9, 9, 3, 3, 3, ConvParams{Groups: 3, DilationH: 2, DilationW: 2, PadH: 2, PadW: 2}}, // depthwise dilated, same
+	{2, 3, 7, 9, 3, 3, 3, ConvParams{Groups: 3}},                                               // depthwise unpadded: phased path
+	{2, 3, 9, 8, 6, 3, 3, ConvParams{Groups: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},     // depthwise strided ×2
+	{1, 2, 10, 11, 2, 3, 2, ConvParams{Groups: 2, StrideH: 3, StrideW: 2, PadH: 1, DilationW: 2}},
+	{1, 1, 5, 5, 2, 3, 3, ConvParams{PadH: 1, PadW: 1}},   // one input channel, two outputs: GEMM, not depthwise
 	{4, 8, 16, 16, 8, 3, 3, ConvParams{PadH: 1, PadW: 1}}, // big: parallel over images
 }
 
@@ -197,5 +216,83 @@ func TestConvParamsNorm(t *testing.T) {
 	want := ConvParams{StrideH: 1, StrideW: 1, PadH: 1, DilationH: 1, DilationW: 1, Groups: 1}
 	if p != want {
 		t.Errorf("Norm() = %+v, want %+v", p, want)
+	}
+}
+
+// TestConv2DBitwiseThreads requires every face of the convolution to give
+// the same bits whatever GOMAXPROCS is, on shapes big enough for the work
+// to be split (over images, channels and GEMM blocks).
+func TestConv2DBitwiseThreads(t *testing.T) {
+	r := NewRNG(63)
+	cases := []convCase{
+		{5, 16, 16, 16, 16, 3, 3, ConvParams{PadH: 1, PadW: 1}},                                     // spans, one image per GEMM
+		{9, 16, 4, 4, 32, 3, 3, ConvParams{PadH: 1, PadW: 1}},                                       // folded images
+		{3, 8, 15, 15, 8, 3, 3, ConvParams{StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},               // explicit im2col
+		{3, 64, 16, 16, 64, 3, 3, ConvParams{Groups: 64, PadH: 1, PadW: 1}},                         // depthwise, same
+		{3, 32, 16, 16, 32, 3, 3, ConvParams{Groups: 32, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}}, // depthwise, phased
+		{2, 64, 16, 16, 48, 1, 1, ConvParams{}},                                                     // 1×1
+	}
+	for _, c := range cases {
+		g := max(c.p.Groups, 1)
+		x := randT(r, c.n, c.c, c.h, c.w)
+		w := randT(r, c.o, c.c/g, c.kh, c.kw)
+		var first [3][]float32
+		for _, procs := range []int{1, 2, 3, 4} {
+			old := runtime.GOMAXPROCS(procs)
+			y := Conv2D(x, w, c.p)
+			gy := Ones(y.Shape()...)
+			for i := range gy.data {
+				gy.data[i] = float32(math.Sin(float64(i)))
+			}
+			got := [3][]float32{y.data, Conv2DInputGrad(gy, w, c.p, x.Shape()).data, Conv2DWeightGrad(x, gy, c.p, w.Shape()).data}
+			runtime.GOMAXPROCS(old)
+			for f, name := range []string{"Conv2D", "Conv2DInputGrad", "Conv2DWeightGrad"} {
+				if first[f] == nil {
+					first[f] = got[f]
+					continue
+				}
+				for i := range got[f] {
+					if math.Float32bits(got[f][i]) != math.Float32bits(first[f][i]) {
+						t.Fatalf("%s %v: GOMAXPROCS=%d gives %v at %d, GOMAXPROCS=1 gave %v", name, c, procs, got[f][i], i, first[f][i])
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestConv2DWritesEveryOutput: the three faces allocate their outputs
+// uninitialised, so a backend must write every element. Each output is
+// made to reuse released storage poisoned with NaN.
+func TestConv2DWritesEveryOutput(t *testing.T) {
+	r := NewRNG(64)
+	poison := func(shape ...int) {
+		p := newTensor(shape)
+		for i := range p.data {
+			p.data[i] = float32(math.NaN())
+		}
+		Release(p)
+	}
+	noNaN := func(what string, c convCase, v []float32) {
+		for i, x := range v {
+			if x != x {
+				t.Fatalf("%s %v: element %d never written", what, c, i)
+			}
+		}
+	}
+	for _, c := range convCases {
+		c.n *= max(1, 2048/(c.c*c.h*c.w)) // outputs big enough to be pooled
+		g := max(c.p.Groups, 1)
+		x := randT(r, c.n, c.c, c.h, c.w)
+		w := randT(r, c.o, c.c/g, c.kh, c.kw)
+		ys, _ := naiveConv2D(Ones(1, c.c, c.h, c.w), w, c.p)
+		ys[0] = c.n
+		gy := randT(r, ys...)
+		poison(ys...)
+		noNaN("Conv2D", c, Conv2D(x, w, c.p).data)
+		poison(x.Shape()...)
+		noNaN("Conv2DInputGrad", c, Conv2DInputGrad(gy, w, c.p, x.Shape()).data)
+		poison(w.Shape()...)
+		noNaN("Conv2DWeightGrad", c, Conv2DWeightGrad(x, gy, c.p, w.Shape()).data)
 	}
 }

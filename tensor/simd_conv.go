@@ -1,0 +1,303 @@
+package tensor
+
+import (
+	"runtime"
+
+	"github.com/modeldoctor/modeldoctor/asm"
+)
+
+// The SIMD backend's convolutions. Every face is a GEMM on the asm
+// kernels, with the im2col matrix gathered into the packing buffers from a
+// span table (simd_plan.go) rather than stored:
+//
+//	forward       out_g  = W_g · col_g            per image (or folded chunk)
+//	input grad    stride 1: the forward convolution of gy with the kernel
+//	              flipped and its channel axes swapped (a transposed
+//	              convolution is a convolution); otherwise Wᵀ·gy, then col2im
+//	weight grad   gw_gᵀ = col_g · gy_gᵀ, summed over image chunks in order
+//
+// Depthwise convolutions (groups == channels) skip GEMM altogether
+// (depthwise.go). Geometries whose im2col rows are not spans (strides > 1)
+// fall back to an explicit im2col buffer per image.
+//
+// Parallelism never splits a sum: image chunks go to workers whole, each
+// GEMM splits only its output, and the weight gradient's chunks are added
+// one after another into the same accumulator (beta = 1). Results are
+// therefore bitwise the same for any GOMAXPROCS.
+
+// pointwise reports whether the convolution is a plain 1×1 one, whose
+// im2col matrix is the input plane itself.
+func (d convDims) pointwise() bool {
+	return d.kh == 1 && d.kw == 1 && d.p.StrideH == 1 && d.p.StrideW == 1 && d.p.PadH == 0 && d.p.PadW == 0
+}
+
+// depthwise reports whether every group has one input channel.
+func (d convDims) depthwise() bool { return d.cg == 1 && d.g > 1 }
+
+// workSplit decides how to use the cores for a loop over n independent
+// items: with at least as many items as workers, whole items per worker
+// and single-threaded GEMMs; otherwise items in turn and threaded GEMMs.
+func workSplit(n int) (perItem bool, gemmThreads int) {
+	w := runtime.GOMAXPROCS(0)
+	if n >= w {
+		return true, 1
+	}
+	return false, w
+}
+
+func forItems(n, cost int, perItem bool, body func(lo, hi int)) {
+	if perItem {
+		parallelFor(n, cost, body)
+	} else {
+		body(0, n)
+	}
+}
+
+// Conv2D implements Backend.
+func (SIMD) Conv2D(x, w *Tensor, p ConvParams, out *Tensor) {
+	d := newConvDims(x.shape, w.shape, out.shape, p)
+	if d.depthwise() {
+		depthwiseForward(d, x.data, w.data, out.data)
+		return
+	}
+	convForward(d, x.data, w.data, out.data)
+}
+
+// convForward computes out = conv(x, w) for the geometry d.
+func convForward(d convDims, x, w, out []float32) {
+	kk, hw := d.cg*d.kh*d.kw, d.ho*d.wo
+	// A 1×1 convolution's im2col matrix is the input planes themselves, but
+	// they too are packed through spans: the gather prefetches the columns
+	// of the next micro-panel, which a plain copy leaves to the hardware.
+	pl := newConvPlan(d)
+	if !pl.ok {
+		convForwardIm2col(d, x, w, out)
+		return
+	}
+	chunks := pl.chunks()
+	tabs := map[int]asm.SpanTable{}
+	for c := range chunks {
+		if _, m := pl.chunk(c); tabs[m].Rows() == 0 {
+			tabs[m] = pl.im2col(m)
+		}
+	}
+	perChunk, threads := workSplit(chunks)
+	forItems(chunks, pl.nb*d.o*kk*hw, perChunk, func(lo, hi int) {
+		var tmp []float32
+		if pl.nb > 1 {
+			tmp = make([]float32, d.og*pl.cols(pl.nb))
+		}
+		for c := lo; c < hi; c++ {
+			i0, m := pl.chunk(c)
+			cols := pl.cols(m)
+			for g := range d.g {
+				src := spanRows{src: x[(i0*d.c+g*d.cg)*d.h*d.w:], tab: tabs[m]}
+				if pl.nb == 1 {
+					asm.SgemmSourceB(threads, false, d.og, cols, kk, 1, w[g*d.og*kk:], kk, src, 0, out[(i0*d.o+g*d.og)*hw:], hw)
+					continue
+				}
+				asm.SgemmSourceB(threads, false, d.og, cols, kk, 1, w[g*d.og*kk:], kk, src, 0, tmp, cols)
+				for b := range m {
+					for o := range d.og {
+						copy(out[((i0+b)*d.o+g*d.og+o)*hw:][:hw], tmp[o*cols+b*pl.segs*16:])
+					}
+				}
+			}
+		}
+	})
+}
+
+// convForwardIm2col is the fallback forward: an explicit im2col buffer per
+// image, then one GEMM per group. The buffer too is packed through spans
+// (one full span per 16 columns), for the gather's prefetching.
+func convForwardIm2col(d convDims, x, w, out []float32) {
+	kk, hw := d.cg*d.kh*d.kw, d.ho*d.wo
+	tab := storedSpans(kk, hw)
+	perImage, threads := workSplit(d.n)
+	forItems(d.n, d.o*kk*hw, perImage, func(lo, hi int) {
+		col := make([]float32, kk*hw)
+		for i := lo; i < hi; i++ {
+			xi := x[i*d.c*d.h*d.w:]
+			for g := range d.g {
+				d.im2col(xi, g, col)
+				asm.SgemmSourceB(threads, false, d.og, hw, kk, 1, w[g*d.og*kk:], kk, spanRows{src: col, tab: tab}, 0, out[(i*d.o+g*d.og)*hw:], hw)
+			}
+		}
+	})
+}
+
+// storedSpans is the span table of a stored rows×cols matrix.
+func storedSpans(rows, cols int) asm.SpanTable {
+	segs := (cols + 15) / 16
+	tab := make([]asm.Span16, segs)
+	for s := range tab {
+		tab[s] = asm.Span16{Off: int32(16 * s), Mask: 1<<min(16, cols-16*s) - 1}
+	}
+	return asm.NewSpanTable(tab, segs, 1, cols, rows)
+}
+
+// Conv2DInputGrad implements Backend.
+func (SIMD) Conv2DInputGrad(gy, w *Tensor, p ConvParams, gx *Tensor) {
+	d := newConvDims(gx.shape, w.shape, gy.shape, p)
+	if d.depthwise() {
+		depthwiseInputGrad(d, gy.data, w.data, gx.data)
+		return
+	}
+	if t, ok := d.transposed(); ok {
+		wt := flipKernel(d, w.data)
+		convForward(t, gy.data, wt.data, gx.data)
+		Release(wt)
+		return
+	}
+	convInputGradCol2im(d, gy.data, w.data, gx.data)
+}
+
+// transposed returns, for a stride-1 convolution, the geometry of the
+// convolution that computes its input gradient: input gy (o channels,
+// ho×wo), kernel flipped with channels swapped, padding dil·(k−1) − pad.
+func (d convDims) transposed() (convDims, bool) {
+	p := d.p
+	ph, pw := p.DilationH*(d.kh-1)-p.PadH, p.DilationW*(d.kw-1)-p.PadW
+	if p.StrideH != 1 || p.StrideW != 1 || ph < 0 || pw < 0 {
+		return convDims{}, false
+	}
+	q := ConvParams{StrideH: 1, StrideW: 1, PadH: ph, PadW: pw, DilationH: p.DilationH, DilationW: p.DilationW, Groups: p.Groups}
+	return convDims{n: d.n, c: d.o, h: d.ho, w: d.wo, o: d.c, kh: d.kh, kw: d.kw, ho: d.h, wo: d.w,
+		g: d.g, cg: d.og, og: d.cg, p: q}, true
+}
+
+// flipKernel returns the kernel of the transposed convolution,
+// wt[g·cg+c][o][taps−1−t] = w[g·og+o][c][t], in pooled storage the caller
+// releases. It is a transpose of taps-long vectors, done in bands of 16
+// output channels: the band's rows of w are read in order (16 streams), and
+// each input channel's slice of the band is written as one contiguous run.
+// Without the bands, rows of w a power-of-two-ish stride apart fall into
+// the same few cache sets. 1×1 kernels are a plain transpose.
+func flipKernel(d convDims, w []float32) *Tensor {
+	taps := d.kh * d.kw
+	row := d.cg * taps // one output channel of w
+	wt := newTensor([]int{len(w)})
+	for g := range d.g {
+		wg := w[g*d.og*row : (g+1)*d.og*row]
+		tg := wt.data[g*d.og*row : (g+1)*d.og*row]
+		if taps == 1 {
+			asm.Transpose(tg, d.og, wg, d.cg, d.og, d.cg)
+			continue
+		}
+		for o0 := 0; o0 < d.og; o0 += 16 {
+			o1 := min(o0+16, d.og)
+			for c := range d.cg {
+				dst := tg[(c*d.og+o0)*taps : (c*d.og+o1)*taps]
+				if taps == 9 {
+					for o := o0; o < o1; o++ {
+						src := (*[9]float32)(wg[o*row+c*9:])
+						out := (*[9]float32)(dst[(o-o0)*9:])
+						out[0], out[1], out[2], out[3], out[4] = src[8], src[7], src[6], src[5], src[4]
+						out[5], out[6], out[7], out[8] = src[3], src[2], src[1], src[0]
+					}
+					continue
+				}
+				for o := o0; o < o1; o++ {
+					src := wg[o*row+c*taps : o*row+c*taps+taps]
+					out := dst[(o-o0)*taps : (o-o0)*taps+taps]
+					for t, v := range src {
+						out[taps-1-t] = v
+					}
+				}
+			}
+		}
+	}
+	return wt
+}
+
+// convInputGradCol2im is the input gradient for strided convolutions:
+// col = Wᵀ·gy per image and group, then col2im.
+func convInputGradCol2im(d convDims, gy, w, gx []float32) {
+	kk, hw := d.cg*d.kh*d.kw, d.ho*d.wo
+	clear(gx) // col2im adds into it
+	perImage, threads := workSplit(d.n)
+	forItems(d.n, d.o*kk*hw, perImage, func(lo, hi int) {
+		col := make([]float32, kk*hw)
+		for i := lo; i < hi; i++ {
+			gxi := gx[i*d.c*d.h*d.w:]
+			for g := range d.g {
+				asm.SgemmThreads(threads, true, false, kk, hw, d.og, 1, w[g*d.og*kk:], kk, gy[(i*d.o+g*d.og)*hw:], hw, 0, col, hw)
+				d.col2im(col, g, gxi)
+			}
+		}
+	})
+}
+
+// Conv2DWeightGrad implements Backend: per group, gwᵀ = Σ col·gyᵀ over
+// image chunks in order, each chunk one GEMM parallel over its output.
+// The transposed orientation makes M the long im2col axis (cg·kh·kw) and N
+// the output channels, which fill the kernel's tiles better than the other
+// way round.
+func (SIMD) Conv2DWeightGrad(x, gy *Tensor, p ConvParams, gw *Tensor) {
+	d := newConvDims(x.shape, gw.shape, gy.shape, p)
+	if d.depthwise() {
+		depthwiseWeightGrad(d, x.data, gy.data, gw.data)
+		return
+	}
+	convWeightGrad(d, x.data, gy.data, gw.data)
+}
+
+func convWeightGrad(d convDims, x, gy, gw []float32) {
+	kk, hw := d.cg*d.kh*d.kw, d.ho*d.wo
+	gwT := make([]float32, kk*d.og)
+	pl := newConvPlan(d)
+	if !pl.ok || (d.pointwise() && pl.nb == 1) {
+		convWeightGradDirect(d, x, gy, gw, gwT)
+		return
+	}
+	xTabs, gyTabs := map[int]asm.SpanTable{}, map[int]asm.SpanTable{}
+	for g := range d.g {
+		for c := range pl.chunks() {
+			i0, m := pl.chunk(c)
+			if xTabs[m].Rows() == 0 {
+				xTabs[m] = pl.im2col(m)
+				if pl.nb > 1 {
+					gyTabs[m] = pl.outputs(m)
+				}
+			}
+			at := spanCols{src: x[(i0*d.c+g*d.cg)*d.h*d.w:], tab: xTabs[m]}
+			var b asm.BSource = asm.MatrixSource{Data: gy[(i0*d.o+g*d.og)*hw:], LD: hw, Trans: true}
+			if pl.nb > 1 {
+				b = spanCols{src: gy[(i0*d.o+g*d.og)*hw:], tab: gyTabs[m]}
+			}
+			beta := float32(1)
+			if c == 0 {
+				beta = 0
+			}
+			asm.SgemmSources(0, kk, d.og, pl.cols(m), 1, at, b, beta, gwT, d.og)
+		}
+		asm.Transpose(gw[g*d.og*kk:], kk, gwT, d.og, kk, d.og)
+	}
+}
+
+// convWeightGradDirect is the weight gradient from stored im2col matrices:
+// the input planes themselves for 1×1 convolutions, an explicit im2col
+// buffer otherwise.
+func convWeightGradDirect(d convDims, x, gy, gw, gwT []float32) {
+	kk, hw := d.cg*d.kh*d.kw, d.ho*d.wo
+	var col []float32
+	if !d.pointwise() {
+		col = make([]float32, kk*hw)
+	}
+	for g := range d.g {
+		for i := range d.n {
+			xi := x[i*d.c*d.h*d.w:]
+			a := xi[g*d.cg*hw:]
+			if col != nil {
+				d.im2col(xi, g, col)
+				a = col
+			}
+			beta := float32(1)
+			if i == 0 {
+				beta = 0
+			}
+			asm.Sgemm(false, true, kk, d.og, hw, 1, a, hw, gy[(i*d.o+g*d.og)*hw:], hw, beta, gwT, d.og)
+		}
+		asm.Transpose(gw[g*d.og*kk:], kk, gwT, d.og, kk, d.og)
+	}
+}

@@ -1,0 +1,163 @@
+package tensor
+
+import (
+	"math"
+
+	"github.com/modeldoctor/modeldoctor/asm"
+)
+
+// convPlan describes the im2col matrices of a convolution as tables of
+// asm.Span16, so the SIMD backend's GEMMs can gather them straight into
+// their packing buffers (im2col fused into packing: no im2col matrix is
+// ever stored).
+//
+// Row r = ci·taps + t of a group's im2col matrix (input channel ci of the
+// group, kernel tap t = ki·kw + kj) over output positions q = oy·wo + ox
+// is the input plane ci read at (oy·sh − ph + ki·dh, ox·sw − pw + kj·dw),
+// zero outside. Cut into 16-position segments, a row is a span when those
+// positions read consecutive input elements, which holds for every stride-1
+// convolution whose output rows either are multiples of 16 wide or as wide
+// as the input (all "same"-padded ones). Other geometries (strides > 1,
+// unpadded narrow planes) are not ok and take the explicit im2col path.
+//
+// Small planes fold several images into one GEMM (nb > 1): each image's
+// positions are padded to whole segments, and the GEMM runs over nb of
+// those, so that a 4×4 plane does not leave most of the 32-wide tiles
+// empty.
+type convPlan struct {
+	d     convDims
+	taps  int // kh·kw
+	k     int // im2col rows per group: cg·taps
+	hw    int // output positions per image
+	segs  int // 16-position segments per image
+	nb    int // images per GEMM
+	ok    bool
+	spans []asm.Span16 // taps × segs, offsets within one input plane
+}
+
+// foldColumns is the GEMM width below which images are folded together.
+const foldColumns = 256
+
+func newConvPlan(d convDims) *convPlan {
+	pl := &convPlan{d: d, taps: d.kh * d.kw, hw: d.ho * d.wo, ok: true}
+	pl.k = d.cg * pl.taps
+	pl.segs = (pl.hw + 15) / 16
+	pl.nb = 1
+	if pl.hw < foldColumns {
+		pl.nb = min(d.n, (foldColumns+16*pl.segs-1)/(16*pl.segs))
+	}
+	if int64(pl.nb)*int64(d.c)*int64(d.h)*int64(d.w) > math.MaxInt32 {
+		pl.ok = false
+		return pl
+	}
+	pl.spans = make([]asm.Span16, pl.taps*pl.segs)
+	for t := range pl.taps {
+		ki, kj := t/d.kw, t%d.kw
+		for s := range pl.segs {
+			var mask uint32
+			base, have := 0, false
+			for l := range 16 {
+				q := 16*s + l
+				if q >= pl.hw {
+					break
+				}
+				iy := q/d.wo*d.p.StrideH - d.p.PadH + ki*d.p.DilationH
+				ix := q%d.wo*d.p.StrideW - d.p.PadW + kj*d.p.DilationW
+				if iy < 0 || iy >= d.h || ix < 0 || ix >= d.w {
+					continue
+				}
+				idx := iy*d.w + ix
+				if !have {
+					base, have = idx-l, true
+				} else if idx-l != base {
+					pl.ok = false
+					return pl
+				}
+				mask |= 1 << l
+			}
+			pl.spans[t*pl.segs+s] = asm.Span16{Off: int32(base), Mask: mask}
+		}
+	}
+	return pl
+}
+
+// chunks returns the number of image chunks of the plan.
+func (pl *convPlan) chunks() int { return (pl.d.n + pl.nb - 1) / pl.nb }
+
+// chunk returns the first image and the image count of chunk c.
+func (pl *convPlan) chunk(c int) (i0, m int) {
+	i0 = c * pl.nb
+	return i0, min(pl.nb, pl.d.n-i0)
+}
+
+// cols is the GEMM width of a chunk of m images: the positions themselves
+// for one image, whole segments per image when folded.
+func (pl *convPlan) cols(m int) int {
+	if pl.nb == 1 {
+		return pl.hw
+	}
+	return m * pl.segs * 16
+}
+
+// im2col returns the span table of a group's im2col matrix for m images:
+// one row per tap (of m·segs spans), repeated for the cg input channels of
+// the group, with offsets relative to the group's first input plane of the
+// chunk's first image.
+func (pl *convPlan) im2col(m int) asm.SpanTable {
+	d := pl.d
+	row := m * pl.segs
+	tab := make([]asm.Span16, pl.taps*row)
+	image := d.c * d.h * d.w
+	for t := range pl.taps {
+		src := pl.spans[t*pl.segs : (t+1)*pl.segs]
+		for b := range m {
+			for s, sp := range src {
+				if sp.Mask != 0 {
+					sp.Off += int32(b * image)
+				}
+				tab[t*row+b*pl.segs+s] = sp
+			}
+		}
+	}
+	return asm.NewSpanTable(tab, row, pl.taps, d.h*d.w, d.cg)
+}
+
+// outputs returns the span table of a group's output-gradient rows for m
+// images: og rows of m·segs spans over gy, relative to the group's first
+// channel of the chunk's first image.
+func (pl *convPlan) outputs(m int) asm.SpanTable {
+	d := pl.d
+	row := m * pl.segs
+	tab := make([]asm.Span16, row)
+	for b := range m {
+		for s := range pl.segs {
+			n := min(16, pl.hw-16*s)
+			tab[b*pl.segs+s] = asm.Span16{Off: int32(b*d.o*pl.hw + 16*s), Mask: 1<<n - 1}
+		}
+	}
+	return asm.NewSpanTable(tab, row, 1, pl.hw, d.og)
+}
+
+// spanRows is a BSource for a span matrix (an im2col matrix for the
+// forward GEMM).
+type spanRows struct {
+	src []float32
+	tab asm.SpanTable
+}
+
+// Block implements asm.BSource.
+func (s spanRows) Block(dst []float32, k0, kc, j0, nc int) {
+	asm.GatherRows(dst, s.src, s.tab, k0, kc, j0, nc)
+}
+
+// spanCols is a BSource for the transpose of a span matrix: the A operand
+// of the weight gradient's GEMM (im2col read along the output positions)
+// and its B operand (the output gradient, likewise).
+type spanCols spanRows
+
+// Block implements asm.BSource.
+func (s spanCols) Block(dst []float32, k0, kc, j0, nc int) {
+	for j := 0; j < nc; j += 16 {
+		asm.GatherCols(dst[j:], nc, s.src, s.tab, j0+j, min(16, nc-j), k0, kc)
+	}
+}
