@@ -3,11 +3,8 @@ package train
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // progress draws a live bar with rate and ETA on a terminal; elsewhere it
@@ -25,15 +22,6 @@ func newProgress(o Options, label string, total int) *progress {
 	p := &progress{w: o.Log, label: label, total: total, began: time.Now()}
 	p.live = o.Log != nil && (o.Progress || isTerminal(o.Log))
 	return p
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
 }
 
 func (p *progress) step(loss float64) {

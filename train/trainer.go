@@ -140,7 +140,9 @@ func (t *Trainer) epoch(e int, params []*autograd.Value) (EpochRecord, error) {
 			// before the optimizer sees either.
 			return EpochRecord{}, fmt.Errorf("%s: loss is %v at epoch %d batch %d (lower the learning rate?)", t.Opts.Name, lv, e+1, b.Index+1)
 		}
-		loss.Backward()
+		// FreeValues hands the step's activations back to the tensor pool
+		// once the gradients exist (the logits are still needed below).
+		loss.BackwardWith(nil, autograd.GradOptions{FreeValues: true, Keep: []*autograd.Value{logits}})
 		t.Opt.Step(lr)
 		acc.add(logits.Tensor(), b.Labels, lv)
 		for k, v := range ex {
