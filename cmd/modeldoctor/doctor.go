@@ -83,18 +83,28 @@ func (d *doctorFlags) open(needWeights bool) (*session, error) {
 	return s, os.MkdirAll(d.out, 0o755)
 }
 
+// parseSession parses the shared doctor flags (and treat's, when t is not
+// nil) for command name and opens the session; the trained weights are
+// required.
+func parseSession(name string, args []string, t *treatFlags) (*session, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	d := &doctorFlags{}
+	d.register(fs)
+	if t != nil {
+		t.register(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return d.open(true)
+}
+
 func (s *session) path(name string) string { return filepath.Join(s.f.out, name) }
 
 func (s *session) classes() int { return s.ds.Train.NumClasses() }
 
 func runSift(args []string) error {
-	fs := flag.NewFlagSet("sift", flag.ContinueOnError)
-	var d doctorFlags
-	d.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	s, err := d.open(true)
+	s, err := parseSession("sift", args, nil)
 	if err != nil {
 		return err
 	}
@@ -139,13 +149,7 @@ func (s *session) loadSift() (doctor.SiftResult, error) {
 }
 
 func runDiagnose(args []string) error {
-	fs := flag.NewFlagSet("diagnose", flag.ContinueOnError)
-	var d doctorFlags
-	d.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	s, err := d.open(true)
+	s, err := parseSession("diagnose", args, nil)
 	if err != nil {
 		return err
 	}
@@ -214,15 +218,8 @@ func (t *treatFlags) register(fs *flag.FlagSet) {
 }
 
 func runTreat(args []string) error {
-	fs := flag.NewFlagSet("treat", flag.ContinueOnError)
-	var d doctorFlags
 	var t treatFlags
-	d.register(fs)
-	t.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	s, err := d.open(true)
+	s, err := parseSession("treat", args, &t)
 	if err != nil {
 		return err
 	}
@@ -317,15 +314,8 @@ func (s *session) spatialMasks(t *treatFlags) (map[int]*tensor.Tensor, error) {
 }
 
 func runReport(args []string) error {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	var d doctorFlags
 	var t treatFlags
-	d.register(fs)
-	t.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	s, err := d.open(true)
+	s, err := parseSession("report", args, &t)
 	if err != nil {
 		return err
 	}
