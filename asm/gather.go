@@ -17,6 +17,12 @@ import "fmt"
 // Span16 names the 16 floats src[Off:Off+16] of a gather source, of which
 // only the lanes whose bit is set in Mask (bit l for src[Off+l]) are read;
 // the others read as zero.
+//
+// A table may give each 16-lane segment several spans ("pieces") with
+// disjoint masks, whose lanes are merged: that is how a segment of output
+// positions that wraps from one output row to the next reads two (or
+// more) runs of the input, as in an unpadded ("valid") convolution whose
+// output rows are narrower than its input rows.
 type Span16 struct {
 	Off  int32
 	Mask uint32
@@ -31,6 +37,7 @@ type Span16 struct {
 type SpanTable struct {
 	s                         []Span16
 	stride, taps, plane, reps int
+	pieces                    int // spans per segment
 	need                      int
 }
 
@@ -38,8 +45,25 @@ type SpanTable struct {
 // lane read before index 0) and records the length a source must have. It
 // panics on a bad table.
 func NewSpanTable(s []Span16, stride, taps, plane, reps int) SpanTable {
-	if stride < 1 || taps < 1 || reps < 1 || plane < 0 || len(s) != stride*taps {
-		panic(fmt.Sprintf("asm.NewSpanTable: %d spans for stride %d, taps %d, plane %d, reps %d", len(s), stride, taps, plane, reps))
+	return NewPiecedSpanTable(s, 1, stride, taps, plane, reps)
+}
+
+// NewPiecedSpanTable is NewSpanTable for segments of several pieces: s
+// holds taps·stride·pieces spans, the pieces of segment h of span row t at
+// s[(t·stride+h)·pieces:][:pieces], with pairwise disjoint masks (unused
+// pieces have mask 0). Segment lanes read the one piece that has them.
+func NewPiecedSpanTable(s []Span16, pieces, stride, taps, plane, reps int) SpanTable {
+	if pieces < 1 || stride < 1 || taps < 1 || reps < 1 || plane < 0 || len(s) != stride*taps*pieces {
+		panic(fmt.Sprintf("asm.NewSpanTable: %d spans for %d pieces, stride %d, taps %d, plane %d, reps %d", len(s), pieces, stride, taps, plane, reps))
+	}
+	for seg := 0; seg < len(s); seg += pieces {
+		var seen uint32
+		for i, sp := range s[seg : seg+pieces] {
+			if seen&sp.Mask != 0 {
+				panic(fmt.Sprintf("asm.NewSpanTable: span %d overlaps another piece of its segment", seg+i))
+			}
+			seen |= sp.Mask
+		}
 	}
 	need := 0
 	for i, sp := range s {
@@ -58,7 +82,7 @@ func NewSpanTable(s []Span16, stride, taps, plane, reps int) SpanTable {
 	// A spare empty span at the end lets the assembly read "the next span"
 	// of any row without a bounds test (to prefetch what it reads).
 	s = append(s[:len(s):len(s)], Span16{})
-	return SpanTable{s: s, stride: stride, taps: taps, plane: plane, reps: reps, need: need}
+	return SpanTable{s: s, stride: stride, taps: taps, plane: plane, reps: reps, pieces: pieces, need: need}
 }
 
 // Rows returns the number of matrix rows, taps·reps.
@@ -70,13 +94,23 @@ func (t SpanTable) Cols() int { return 16 * t.stride }
 // Need returns the length a source must have.
 func (t SpanTable) Need() int { return t.need }
 
+// Pieces returns the number of spans per segment.
+func (t SpanTable) Pieces() int { return t.pieces }
+
 // value returns element (r, j) of the matrix over src.
 func (t SpanTable) value(src []float32, r, j int) float32 {
-	sp := t.s[r%t.taps*t.stride+j/16]
-	if sp.Mask&(1<<(j%16)) == 0 {
-		return 0
+	return t.lane(src, r/t.taps*t.plane, (r%t.taps*t.stride+j/16)*t.pieces, j%16)
+}
+
+// lane returns lane l of the segment whose pieces start at t.s[seg], read
+// from src moved by shift.
+func (t SpanTable) lane(src []float32, shift, seg, l int) float32 {
+	for _, sp := range t.s[seg : seg+t.pieces] {
+		if sp.Mask&(1<<l) != 0 {
+			return src[int(sp.Off)+shift+l]
+		}
 	}
-	return src[int(sp.Off)+r/t.taps*t.plane+j%16]
+	return 0
 }
 
 func lowBit(m uint32) int {
@@ -110,6 +144,10 @@ func GatherRows(dst []float32, src []float32, t SpanTable, r0, rows, j0, width i
 		panic(fmt.Sprintf("asm.GatherRows: len(dst) = %d, want >= %d", len(dst), rows*width))
 	}
 	if active.Load().ops.avx512 && j0%16 == 0 && width%16 == 0 {
+		if t.pieces > 1 {
+			gatherPiecesA512(dst, rows, width/16, src, t, r0, j0/16)
+			return
+		}
 		gatherRowsA512(dst, rows, width/16, src, t, r0, j0/16)
 		return
 	}
@@ -133,6 +171,10 @@ func GatherCols(dst []float32, ldd int, src []float32, t SpanTable, r0, rows, j0
 	}
 	if !active.Load().ops.avx512 || j0%16 != 0 {
 		gatherColsGo(dst, ldd, src, t, r0, rows, j0, steps)
+		return
+	}
+	if t.pieces > 1 {
+		gatherColsViaRows(dst, ldd, src, t, r0, rows, j0, steps)
 		return
 	}
 	full := steps / 16
@@ -161,17 +203,26 @@ func gatherRowsGo(dst []float32, src []float32, t SpanTable, r0, rows, j0, width
 	for p := range rows {
 		r := r0 + p
 		shift := r / t.taps * t.plane
-		spans := t.s[r%t.taps*t.stride:]
+		row := r % t.taps * t.stride
 		d := dst[p*width : p*width+width]
 		for j := range d {
 			c := j0 + j
-			sp := spans[c/16]
-			if sp.Mask&(1<<(c%16)) == 0 {
-				d[j] = 0
-			} else {
-				d[j] = src[int(sp.Off)+shift+c%16]
-			}
+			d[j] = t.lane(src, shift, (row+c/16)*t.pieces, c%16)
 		}
+	}
+}
+
+// gatherColsViaRows is GatherCols for pieced tables (j0 a multiple of
+// 16): the block is gathered row-major 256 steps at a time, then
+// transposed.
+func gatherColsViaRows(dst []float32, ldd int, src []float32, t SpanTable, r0, rows, j0, steps int) {
+	const chunk = 256
+	var tmp [16 * chunk]float32
+	for p0 := 0; p0 < steps; p0 += chunk {
+		n := min(chunk, steps-p0)
+		w := (n + 15) / 16 * 16
+		GatherRows(tmp[:rows*w], src, t, r0, rows, j0+p0, w)
+		Transpose(dst[p0*ldd:], ldd, tmp[:], w, rows, n)
 	}
 }
 

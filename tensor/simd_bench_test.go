@@ -1,7 +1,6 @@
 package tensor
 
 import (
-	"fmt"
 	"os"
 	"runtime"
 	"strings"
@@ -27,6 +26,10 @@ var convBenchShapes = []convBenchShape{
 	{"3x3_128-128_16x16", 32, 128, 16, 128, 3, 1, 1, 1},
 	{"dw3x3_256_16x16", 32, 256, 16, 256, 3, 1, 1, 256},
 	{"1x1_256-64_16x16", 32, 256, 16, 64, 1, 1, 0, 1},
+	{"3x3s2_64-128_32x32", 32, 64, 32, 128, 3, 2, 1, 1},
+	{"1x1s2_64-128_32x32", 32, 64, 32, 128, 1, 2, 0, 1},
+	{"lenet5_conv1_5x5_1-6_32x32", 64, 1, 32, 6, 5, 1, 0, 1},
+	{"lenet5_conv2_5x5_6-16_14x14", 64, 6, 14, 16, 5, 1, 0, 1},
 }
 
 func BenchmarkConvShapes(b *testing.B) {
@@ -38,24 +41,24 @@ func BenchmarkConvShapes(b *testing.B) {
 		y := Conv2D(x, w, p)
 		gy := randT(r, y.Shape()...)
 		flops := 2 * float64(y.Len()) * float64(sh.c/sh.groups*sh.k*sh.k)
-		b.Run(fmt.Sprintf("%s/fwd", sh.name), func(b *testing.B) {
-			for b.Loop() {
-				Conv2D(x, w, p)
-			}
-			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-		})
-		b.Run(fmt.Sprintf("%s/dx", sh.name), func(b *testing.B) {
-			for b.Loop() {
-				Conv2DInputGrad(gy, w, p, x.Shape())
-			}
-			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-		})
-		b.Run(fmt.Sprintf("%s/dw", sh.name), func(b *testing.B) {
-			for b.Loop() {
-				Conv2DWeightGrad(x, gy, p, w.Shape())
-			}
-			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-		})
+		faces := []struct {
+			name string
+			run  func()
+		}{
+			{"fwd", func() { Release(Conv2D(x, w, p)) }},
+			{"dx", func() { Release(Conv2DInputGrad(gy, w, p, x.Shape())) }},
+			{"dw", func() { Release(Conv2DWeightGrad(x, gy, p, w.Shape())) }},
+		}
+		for _, f := range faces {
+			b.Run(sh.name+"/"+f.name, func(b *testing.B) {
+				cpu0 := processCPU()
+				for b.Loop() {
+					f.run()
+				}
+				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				b.ReportMetric(ms(processCPU()-cpu0)/float64(b.N), "cpu-ms/op")
+			})
+		}
 	}
 }
 
@@ -105,6 +108,15 @@ func bestCPU(n int, f func()) time.Duration {
 		best = min(best, threadCPU()-start)
 	}
 	return best
+}
+
+// processCPU is the process's user and system time so far.
+func processCPU() time.Duration {
+	var ru unix.Rusage
+	if err := unix.Getrusage(unix.RUSAGE_SELF, &ru); err != nil {
+		panic(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func threadCPU() time.Duration {

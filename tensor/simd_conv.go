@@ -8,7 +8,8 @@ import (
 
 // The SIMD backend's convolutions. Every face is a GEMM on the asm
 // kernels, with the im2col matrix gathered into the packing buffers from a
-// span table (simd_plan.go) rather than stored:
+// span table (simd_plan.go, pieced for unpadded convolutions) rather than
+// stored:
 //
 //	forward       out_g  = W_g · col_g            per image (or folded chunk)
 //	input grad    stride 1: the forward convolution of gy with the kernel
@@ -69,7 +70,7 @@ func convForward(d convDims, x, w, out []float32) {
 	// A 1×1 convolution's im2col matrix is the input planes themselves, but
 	// they too are packed through spans: the gather prefetches the columns
 	// of the next micro-panel, which a plain copy leaves to the hardware.
-	pl := newConvPlan(d)
+	pl := newPiecedConvPlan(d)
 	if !pl.ok {
 		convForwardIm2col(d, x, w, out)
 		return
@@ -245,7 +246,7 @@ func (SIMD) Conv2DWeightGrad(x, gy *Tensor, p ConvParams, gw *Tensor) {
 func convWeightGrad(d convDims, x, gy, gw []float32) {
 	kk, hw := d.cg*d.kh*d.kw, d.ho*d.wo
 	gwT := make([]float32, kk*d.og)
-	pl := newConvPlan(d)
+	pl := newPiecedConvPlan(d)
 	if !pl.ok || (d.pointwise() && pl.nb == 1) {
 		convWeightGradDirect(d, x, gy, gw, gwT)
 		return

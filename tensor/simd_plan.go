@@ -17,29 +17,49 @@ import (
 // zero outside. Cut into 16-position segments, a row is a span when those
 // positions read consecutive input elements, which holds for every stride-1
 // convolution whose output rows either are multiples of 16 wide or as wide
-// as the input (all "same"-padded ones). Other geometries (strides > 1,
-// unpadded narrow planes) are not ok and take the explicit im2col path.
+// as the input (all "same"-padded ones). In an unpadded convolution a
+// segment that wraps to the next output row jumps ahead in the input: it
+// is then a few spans ("pieces", asm.NewPiecedSpanTable), one per output
+// row it touches. Geometries whose segments need more than maxPieces runs
+// (strides > 1, which read every other element) are not ok and take the
+// explicit im2col path.
 //
 // Small planes fold several images into one GEMM (nb > 1): each image's
 // positions are padded to whole segments, and the GEMM runs over nb of
 // those, so that a 4×4 plane does not leave most of the 32-wide tiles
 // empty.
 type convPlan struct {
-	d     convDims
-	taps  int // kh·kw
-	k     int // im2col rows per group: cg·taps
-	hw    int // output positions per image
-	segs  int // 16-position segments per image
-	nb    int // images per GEMM
-	ok    bool
-	spans []asm.Span16 // taps × segs, offsets within one input plane
+	d    convDims
+	taps int // kh·kw
+	k    int // im2col rows per group: cg·taps
+	hw   int // output positions per image
+	segs int // 16-position segments per image
+	nb   int // images per GEMM
+	ok   bool
+	// pieces is the number of spans per segment: 1 unless a segment of
+	// output positions reads several runs of the input (newPiecedConvPlan).
+	pieces int
+	spans  []asm.Span16 // taps × segs × pieces, offsets within one input plane
 }
 
 // foldColumns is the GEMM width below which images are folded together.
 const foldColumns = 256
 
-func newConvPlan(d convDims) *convPlan {
-	pl := &convPlan{d: d, taps: d.kh * d.kw, hw: d.ho * d.wo, ok: true}
+// maxPieces bounds the spans per segment of a pieced plan: beyond it (tiny
+// output rows, strides) the explicit im2col is cheaper than the merges.
+const maxPieces = 4
+
+// newConvPlan returns the plan whose segments are single spans (ok is
+// false when some segment needs more).
+func newConvPlan(d convDims) *convPlan { return buildConvPlan(d, 1) }
+
+// newPiecedConvPlan returns the plan whose segments may be up to
+// maxPieces runs of the input: a segment that wraps from one output row to
+// the next in an unpadded convolution reads two runs.
+func newPiecedConvPlan(d convDims) *convPlan { return buildConvPlan(d, maxPieces) }
+
+func buildConvPlan(d convDims, limit int) *convPlan {
+	pl := &convPlan{d: d, taps: d.kh * d.kw, hw: d.ho * d.wo, ok: true, pieces: 1}
 	pl.k = d.cg * pl.taps
 	pl.segs = (pl.hw + 15) / 16
 	pl.nb = 1
@@ -50,12 +70,11 @@ func newConvPlan(d convDims) *convPlan {
 		pl.ok = false
 		return pl
 	}
-	pl.spans = make([]asm.Span16, pl.taps*pl.segs)
+	segRuns := make([][]asm.Span16, pl.taps*pl.segs)
 	for t := range pl.taps {
 		ki, kj := t/d.kw, t%d.kw
 		for s := range pl.segs {
-			var mask uint32
-			base, have := 0, false
+			var runs []asm.Span16
 			for l := range 16 {
 				q := 16*s + l
 				if q >= pl.hw {
@@ -66,17 +85,24 @@ func newConvPlan(d convDims) *convPlan {
 				if iy < 0 || iy >= d.h || ix < 0 || ix >= d.w {
 					continue
 				}
-				idx := iy*d.w + ix
-				if !have {
-					base, have = idx-l, true
-				} else if idx-l != base {
+				base := int32(iy*d.w + ix - l)
+				if n := len(runs); n > 0 && runs[n-1].Off == base {
+					runs[n-1].Mask |= 1 << l
+					continue
+				}
+				if len(runs) == limit {
 					pl.ok = false
 					return pl
 				}
-				mask |= 1 << l
+				runs = append(runs, asm.Span16{Off: base, Mask: 1 << l})
 			}
-			pl.spans[t*pl.segs+s] = asm.Span16{Off: int32(base), Mask: mask}
+			segRuns[t*pl.segs+s] = runs
+			pl.pieces = max(pl.pieces, len(runs))
 		}
+	}
+	pl.spans = make([]asm.Span16, pl.taps*pl.segs*pl.pieces)
+	for i, runs := range segRuns {
+		copy(pl.spans[i*pl.pieces:], runs)
 	}
 	return pl
 }
@@ -105,21 +131,22 @@ func (pl *convPlan) cols(m int) int {
 // chunk's first image.
 func (pl *convPlan) im2col(m int) asm.SpanTable {
 	d := pl.d
-	row := m * pl.segs
+	row := m * pl.segs * pl.pieces // spans per tap row
+	per := pl.segs * pl.pieces     // spans per tap row and image
 	tab := make([]asm.Span16, pl.taps*row)
 	image := d.c * d.h * d.w
 	for t := range pl.taps {
-		src := pl.spans[t*pl.segs : (t+1)*pl.segs]
+		src := pl.spans[t*per : (t+1)*per]
 		for b := range m {
 			for s, sp := range src {
 				if sp.Mask != 0 {
 					sp.Off += int32(b * image)
 				}
-				tab[t*row+b*pl.segs+s] = sp
+				tab[t*row+b*per+s] = sp
 			}
 		}
 	}
-	return asm.NewSpanTable(tab, row, pl.taps, d.h*d.w, d.cg)
+	return asm.NewPiecedSpanTable(tab, pl.pieces, m*pl.segs, pl.taps, d.h*d.w, d.cg)
 }
 
 // outputs returns the span table of a group's output-gradient rows for m

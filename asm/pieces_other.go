@@ -1,0 +1,7 @@
+//go:build !amd64 || purego
+
+package asm
+
+func gatherPiecesA512(dst []float32, rows, segs int, src []float32, t SpanTable, r0, s0 int) {
+	panic("asm: no AVX-512 helpers in this build")
+}

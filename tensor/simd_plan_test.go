@@ -1,0 +1,31 @@
+package tensor
+
+import "testing"
+
+// TestPiecedPlan pins which geometries the SIMD backend gathers through
+// pieced span tables (the conv tests check the results of every path).
+func TestPiecedPlan(t *testing.T) {
+	for _, c := range []struct {
+		x, w   []int
+		p      ConvParams
+		ok     bool
+		pieces int
+	}{
+		{[]int{2, 1, 32, 32}, []int{6, 1, 5, 5}, ConvParams{}, true, 2},               // LeNet conv1: 28-wide rows
+		{[]int{2, 6, 14, 14}, []int{16, 6, 5, 5}, ConvParams{}, true, 3},              // LeNet conv2: 10-wide rows
+		{[]int{2, 3, 8, 8}, []int{4, 3, 3, 3}, ConvParams{PadH: 1, PadW: 1}, true, 1}, // "same": one span
+		{[]int{2, 2, 5, 5}, []int{2, 2, 3, 3}, ConvParams{}, true, 3},                 // 3×3 output: one segment, three rows
+		{[]int{2, 2, 9, 5}, []int{2, 2, 3, 3}, ConvParams{}, false, 0},                // 7×3 output: six rows in a segment
+		{[]int{2, 2, 8, 8}, []int{2, 2, 3, 3}, ConvParams{StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}, false, 0},
+	} {
+		p := c.p.Norm()
+		ys := convGeometry("test", c.x, c.w, p)
+		pl := newPiecedConvPlan(newConvDims(c.x, c.w, ys, p))
+		if pl.ok != c.ok || (pl.ok && pl.pieces != c.pieces) {
+			t.Errorf("x %v w %v %+v: ok %v pieces %d, want %v %d", c.x, c.w, c.p, pl.ok, pl.pieces, c.ok, c.pieces)
+		}
+		if single := newConvPlan(newConvDims(c.x, c.w, ys, p)); single.ok != (c.ok && c.pieces == 1) {
+			t.Errorf("x %v w %v %+v: single-span plan ok = %v", c.x, c.w, c.p, single.ok)
+		}
+	}
+}
