@@ -73,6 +73,15 @@ func Implementations() []string {
 // Current returns the name of the implementation in use.
 func Current() string { return active.Load().name }
 
+// Tile returns the micro-tile of the implementation in use: every product
+// is computed in mr×nr blocks of C, so callers that can choose the
+// orientation of a product (C or Cᵀ) can pick the one that wastes less of
+// the ragged edge tiles.
+func Tile() (mr, nr int) {
+	k := active.Load()
+	return k.mr, k.nr
+}
+
 // Use forces the implementation called name and returns a function that
 // restores the previous one. It is meant for tests and benchmarks: it changes
 // a package-wide setting, so concurrent callers of Use race with each other

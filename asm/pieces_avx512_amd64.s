@@ -3,9 +3,9 @@
 #include "textflag.h"
 
 // func gatherPiecesAVX512(dst *float32, rows, segs int, src *float32, tab *Span16, rowBytes, taps, t0, plane, pieces int)
-// gatherRowsAVX512 for segments of several pieces (gather.go): each
-// segment's first piece is loaded zero-masked, the others merge their
-// lanes into it. dst[(p*segs+h)*16+l] = lane l of segment h of span row
+// gatherRowsAVX512 for segments of several pieces (gather.go): each piece
+// is loaded zero-masked and the pieces are ORed (their masks are
+// disjoint). dst[(p*segs+h)*16+l] = lane l of segment h of span row
 // t = (t0+p) mod taps, read from src moved by one plane each time t wraps
 // to 0. Requires rows, segs, pieces >= 1.
 //
@@ -39,13 +39,17 @@ pseg:
 	DECQ      R14
 	JZ        pstore
 
+	// Each further piece is its own zero-masked load, ORed in: a
+	// merge-masked load into Z0 would chain every load of the segment on
+	// the previous one's latency.
 ppiece:
-	MOVLQSX 0(R9), AX
-	KMOVW   4(R9), K1
-	VMOVUPS (SI)(AX*4), K1, Z0
-	ADDQ    $8, R9
-	DECQ    R14
-	JNZ     ppiece
+	MOVLQSX   0(R9), AX
+	KMOVW     4(R9), K1
+	VMOVUPS.Z (SI)(AX*4), K1, Z1
+	VORPS     Z1, Z0, Z0
+	ADDQ      $8, R9
+	DECQ      R14
+	JNZ       ppiece
 
 pstore:
 	VMOVUPS Z0, (DI)

@@ -92,13 +92,16 @@ var convCases = []convCase{
 	{2, 3, 7, 9, 3, 3, 3, ConvParams{Groups: 3}},                                               // depthwise unpadded: phased path
 	{2, 3, 9, 8, 6, 3, 3, ConvParams{Groups: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},     // depthwise strided ×2
 	{1, 2, 10, 11, 2, 3, 2, ConvParams{Groups: 2, StrideH: 3, StrideW: 2, PadH: 1, DilationW: 2}},
-	{1, 1, 5, 5, 2, 3, 3, ConvParams{PadH: 1, PadW: 1}},   // one input channel, two outputs: GEMM, not depthwise
-	{4, 8, 16, 16, 8, 3, 3, ConvParams{PadH: 1, PadW: 1}}, // big: parallel over images
-	{2, 1, 32, 32, 3, 5, 5, ConvParams{}},                 // unpadded 28×28 output: two pieces per segment
-	{3, 2, 14, 14, 4, 5, 5, ConvParams{}},                 // unpadded 10×10, folded: up to three pieces
-	{2, 2, 6, 7, 3, 3, 3, ConvParams{}},                   // 4×5 output: four pieces
-	{2, 2, 5, 5, 2, 3, 3, ConvParams{}},                   // 3×3 output: too many pieces, explicit im2col
-	{2, 3, 12, 11, 2, 3, 3, ConvParams{PadW: 1}},          // padded columns only, pieces with ragged masks
+	{1, 1, 5, 5, 2, 3, 3, ConvParams{PadH: 1, PadW: 1}},        // one input channel, two outputs: GEMM, not depthwise
+	{4, 8, 16, 16, 8, 3, 3, ConvParams{PadH: 1, PadW: 1}},      // big: parallel over images
+	{2, 1, 32, 32, 3, 5, 5, ConvParams{}},                      // unpadded 28×28 output: two pieces per segment
+	{3, 2, 14, 14, 4, 5, 5, ConvParams{}},                      // unpadded 10×10, folded: up to three pieces
+	{2, 2, 6, 7, 3, 3, 3, ConvParams{}},                        // 4×5 output: four pieces
+	{2, 2, 5, 5, 2, 3, 3, ConvParams{}},                        // 3×3 output: too many pieces, explicit im2col
+	{2, 3, 12, 11, 2, 3, 3, ConvParams{PadW: 1}},               // padded columns only, pieces with ragged masks
+	{2, 2, 12, 12, 10, 3, 3, ConvParams{}},                     // unpadded, 10 outputs: GEMM on pieces, folded
+	{2, 1, 21, 21, 9, 5, 5, ConvParams{}},                      // unpadded 17×17, 9 outputs: GEMM on pieces
+	{2, 4, 9, 8, 6, 3, 2, ConvParams{Groups: 2, DilationH: 2}}, // unpadded, grouped, dilated: direct kernels
 }
 
 func TestConv2DVsNaive(t *testing.T) {

@@ -14,7 +14,8 @@ import (
 //	forward       out_g  = W_g · col_g            per image (or folded chunk)
 //	input grad    stride 1: the forward convolution of gy with the kernel
 //	              flipped and its channel axes swapped (a transposed
-//	              convolution is a convolution); otherwise Wᵀ·gy, then col2im
+//	              convolution is a convolution); otherwise, or when that
+//	              convolution would be mostly padding, Wᵀ·gy, then col2im
 //	weight grad   gw_gᵀ = col_g · gy_gᵀ, summed over image chunks in order
 //
 // Depthwise convolutions (groups == channels) skip GEMM altogether
@@ -59,6 +60,10 @@ func (SIMD) Conv2D(x, w *Tensor, p ConvParams, out *Tensor) {
 	d := newConvDims(x.shape, w.shape, out.shape, p)
 	if d.depthwise() {
 		depthwiseForward(d, x.data, w.data, out.data)
+		return
+	}
+	if directWorthIt(d) {
+		directForward(d, x.data, w.data, out.data)
 		return
 	}
 	convForward(d, x.data, w.data, out.data)
@@ -144,7 +149,10 @@ func (SIMD) Conv2DInputGrad(gy, w *Tensor, p ConvParams, gx *Tensor) {
 		depthwiseInputGrad(d, gy.data, w.data, gx.data)
 		return
 	}
-	if t, ok := d.transposed(); ok {
+	// The transposed convolution visits every input position for every
+	// tap, col2im only the positions some output reads: for an unpadded
+	// convolution on a small plane (LeNet's 14×14 → 10×10) that is half.
+	if t, ok := d.transposed(); ok && 4*d.h*d.w <= 5*d.ho*d.wo {
 		wt := flipKernel(d, w.data)
 		convForward(t, gy.data, wt.data, gx.data)
 		Release(wt)
@@ -211,8 +219,8 @@ func flipKernel(d convDims, w []float32) *Tensor {
 	return wt
 }
 
-// convInputGradCol2im is the input gradient for strided convolutions:
-// col = Wᵀ·gy per image and group, then col2im.
+// convInputGradCol2im is the input gradient for strided and small
+// unpadded convolutions: col = Wᵀ·gy per image and group, then col2im.
 func convInputGradCol2im(d convDims, gy, w, gx []float32) {
 	kk, hw := d.cg*d.kh*d.kw, d.ho*d.wo
 	clear(gx) // col2im adds into it
@@ -223,24 +231,71 @@ func convInputGradCol2im(d convDims, gy, w, gx []float32) {
 			gxi := gx[i*d.c*d.h*d.w:]
 			for g := range d.g {
 				asm.SgemmThreads(threads, true, false, kk, hw, d.og, 1, w[g*d.og*kk:], kk, gy[(i*d.o+g*d.og)*hw:], hw, 0, col, hw)
-				d.col2im(col, g, gxi)
+				d.col2imRuns(col, g, gxi)
 			}
 		}
 	})
+}
+
+// col2imRuns is col2im with each tap's stride-1 rows added as one block
+// (asm.Add2D) rather than element by element. The loop runs over input
+// channels innermost: consecutive taps of one channel add into the same
+// rows one element apart, and a load that overlaps a just-stored vector at
+// another alignment waits for the store to retire.
+func (d convDims) col2imRuns(col []float32, g int, x []float32) {
+	if d.p.StrideH != 1 || d.p.StrideW != 1 {
+		d.col2im(col, g, x)
+		return
+	}
+	hw, taps := d.ho*d.wo, d.kh*d.kw
+	for ki := range d.kh {
+		dy := ki*d.p.DilationH - d.p.PadH
+		oy0, oy1 := max(0, -dy), min(d.ho, d.h-dy)
+		if oy0 >= oy1 {
+			continue
+		}
+		for kj := range d.kw {
+			off := kj*d.p.DilationW - d.p.PadW
+			lo, hi := d.validCols(off)
+			if lo >= hi {
+				continue
+			}
+			for ci := range d.cg {
+				row := col[(ci*taps+ki*d.kw+kj)*hw:]
+				plane := x[(g*d.cg+ci)*d.h*d.w:]
+				asm.Add2D(plane[(oy0+dy)*d.w+lo+off:], d.w, row[oy0*d.wo+lo:], d.wo, oy1-oy0, hi-lo)
+			}
+		}
+	}
 }
 
 // Conv2DWeightGrad implements Backend: per group, gwᵀ = Σ col·gyᵀ over
 // image chunks in order, each chunk one GEMM parallel over its output.
 // The transposed orientation makes M the long im2col axis (cg·kh·kw) and N
 // the output channels, which fill the kernel's tiles better than the other
-// way round.
+// way round, unless there are few output channels (LeNet's 6): then
+// gw = Σ gy·colᵀ directly (wideTiles).
 func (SIMD) Conv2DWeightGrad(x, gy *Tensor, p ConvParams, gw *Tensor) {
 	d := newConvDims(x.shape, gw.shape, gy.shape, p)
 	if d.depthwise() {
 		depthwiseWeightGrad(d, x.data, gy.data, gw.data)
 		return
 	}
+	if directWorthIt(d) {
+		directWeightGrad(d, x.data, gy.data, gw.data)
+		return
+	}
 	convWeightGrad(d, x.data, gy.data, gw.data)
+}
+
+// wideTiles reports whether an m×n product fills the micro-kernel's tiles
+// better as its transpose (n×m).
+func wideTiles(m, n int) bool {
+	mr, nr := asm.Tile()
+	fill := func(m, n int) float64 {
+		return float64(m*n) / float64((m+mr-1)/mr*mr*((n+nr-1)/nr*nr))
+	}
+	return fill(n, m) > 1.25*fill(m, n)
 }
 
 func convWeightGrad(d convDims, x, gy, gw []float32) {
@@ -251,6 +306,7 @@ func convWeightGrad(d convDims, x, gy, gw []float32) {
 		convWeightGradDirect(d, x, gy, gw, gwT)
 		return
 	}
+	direct := wideTiles(kk, d.og) // gw = Σ gy·colᵀ rather than gwᵀ = Σ col·gyᵀ
 	xTabs, gyTabs := map[int]asm.SpanTable{}, map[int]asm.SpanTable{}
 	for g := range d.g {
 		for c := range pl.chunks() {
@@ -261,18 +317,24 @@ func convWeightGrad(d convDims, x, gy, gw []float32) {
 					gyTabs[m] = pl.outputs(m)
 				}
 			}
-			at := spanCols{src: x[(i0*d.c+g*d.cg)*d.h*d.w:], tab: xTabs[m]}
-			var b asm.BSource = asm.MatrixSource{Data: gy[(i0*d.o+g*d.og)*hw:], LD: hw, Trans: true}
+			col := spanCols{src: x[(i0*d.c+g*d.cg)*d.h*d.w:], tab: xTabs[m]}
+			var gyT asm.BSource = asm.MatrixSource{Data: gy[(i0*d.o+g*d.og)*hw:], LD: hw, Trans: true}
 			if pl.nb > 1 {
-				b = spanCols{src: gy[(i0*d.o+g*d.og)*hw:], tab: gyTabs[m]}
+				gyT = spanCols{src: gy[(i0*d.o+g*d.og)*hw:], tab: gyTabs[m]}
 			}
 			beta := float32(1)
 			if c == 0 {
 				beta = 0
 			}
-			asm.SgemmSources(0, kk, d.og, pl.cols(m), 1, at, b, beta, gwT, d.og)
+			if direct {
+				asm.SgemmSources(0, d.og, kk, pl.cols(m), 1, gyT, col, beta, gw[g*d.og*kk:], kk)
+			} else {
+				asm.SgemmSources(0, kk, d.og, pl.cols(m), 1, col, gyT, beta, gwT, d.og)
+			}
 		}
-		asm.Transpose(gw[g*d.og*kk:], kk, gwT, d.og, kk, d.og)
+		if !direct {
+			asm.Transpose(gw[g*d.og*kk:], kk, gwT, d.og, kk, d.og)
+		}
 	}
 }
 

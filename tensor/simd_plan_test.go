@@ -29,3 +29,24 @@ func TestPiecedPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestDirectChoice pins which convolutions take the direct kernels.
+func TestDirectChoice(t *testing.T) {
+	for _, c := range []struct {
+		x, w []int
+		p    ConvParams
+		want bool
+	}{
+		{[]int{2, 1, 32, 32}, []int{6, 1, 5, 5}, ConvParams{}, true},   // LeNet conv1
+		{[]int{2, 6, 14, 14}, []int{16, 6, 5, 5}, ConvParams{}, false}, // 16 outputs: GEMM
+		{[]int{2, 4, 9, 8}, []int{6, 2, 3, 2}, ConvParams{Groups: 2}, true},
+		{[]int{2, 1, 32, 32}, []int{6, 1, 5, 5}, ConvParams{PadH: 1, PadW: 1}, false}, // padded
+		{[]int{2, 1, 32, 32}, []int{6, 1, 5, 5}, ConvParams{StrideH: 2, StrideW: 2}, false},
+	} {
+		p := c.p.Norm()
+		ys := convGeometry("test", c.x, c.w, p)
+		if got := directWorthIt(newConvDims(c.x, c.w, ys, p)); got != c.want {
+			t.Errorf("x %v w %v %+v: direct %v, want %v", c.x, c.w, c.p, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,7 @@
+//go:build !amd64 || purego
+
+package asm
+
+func add2DA512(dst []float32, ldd int, src []float32, lds, rows, cols int) {
+	panic("asm: no AVX-512 helpers in this build")
+}
