@@ -29,3 +29,59 @@ func add2DGo(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 		}
 	}
 }
+
+// Col2imRows adds shifted copies of several source rows into each row of a
+// block: for r < rows and every tap t,
+//
+//	dst[r*ldd+j] += src[r*lds+offs[t]+j]   for the j < cols enabled for t,
+//
+// where tap t enables column j when bit j%16 of masks[t*chunks+j/16] is
+// set (chunks = ceil(cols/16)). It is the scatter of col2im for one input
+// channel and kernel row: the taps are the kernel columns, each a patch row
+// read at its own shift, so each input row is loaded and stored once for
+// all of them instead of once per tap (asm.Add2D), and no tap's load waits
+// on the previous tap's store. Disabled lanes are not read.
+func Col2imRows(dst []float32, ldd int, src []float32, lds int, offs []int, masks []uint16, rows, cols int) {
+	chunks := (cols + 15) / 16
+	if rows <= 0 || cols <= 0 || len(offs) == 0 {
+		return
+	}
+	if len(masks) != len(offs)*chunks || ldd < cols || len(dst) < (rows-1)*ldd+cols {
+		panic(fmt.Sprintf("asm.Col2imRows: %d taps, %d masks, %dx%d block with ldd %d, len(dst) %d", len(offs), len(masks), rows, cols, ldd, len(dst)))
+	}
+	for t, off := range offs {
+		for c, m := range masks[t*chunks : (t+1)*chunks] {
+			if m == 0 {
+				continue
+			}
+			if c == chunks-1 && cols%16 != 0 && m>>(cols%16) != 0 {
+				panic(fmt.Sprintf("asm.Col2imRows: tap %d enables columns past %d", t, cols))
+			}
+			lo, hi := off+16*c+lowBit(uint32(m)), (rows-1)*lds+off+16*c+highBit(uint32(m))
+			if lo < 0 || hi >= len(src) {
+				panic(fmt.Sprintf("asm.Col2imRows: tap %d reads src[%d..%d] of %d", t, lo, hi, len(src)))
+			}
+		}
+	}
+	if active.Load().ops.avx512 {
+		col2imRowsA512(dst, ldd, src, lds, offs, masks, rows, cols)
+		return
+	}
+	col2imRowsGo(dst, ldd, src, lds, offs, masks, rows, cols)
+}
+
+func col2imRowsGo(dst []float32, ldd int, src []float32, lds int, offs []int, masks []uint16, rows, cols int) {
+	chunks := (cols + 15) / 16
+	for r := range rows {
+		d := dst[r*ldd : r*ldd+cols]
+		for t, off := range offs {
+			m := masks[t*chunks:]
+			base := r*lds + off
+			for j := range d {
+				if m[j/16]&(1<<(j%16)) != 0 {
+					d[j] += src[base+j]
+				}
+			}
+		}
+	}
+}

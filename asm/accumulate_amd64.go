@@ -8,3 +8,14 @@ func add2DAVX512(dst *float32, ldd int, src *float32, lds int, rows, chunks int,
 func add2DA512(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 	add2DAVX512(&dst[0], ldd, &src[0], lds, rows, cols/16, 1<<(cols%16)-1)
 }
+
+//go:noescape
+func col2imRowsAVX512(dst *float32, ldd, rows, chunks int, src *float32, lds int, offs *int, masks *uint16, taps int, tail uint64)
+
+func col2imRowsA512(dst []float32, ldd int, src []float32, lds int, offs []int, masks []uint16, rows, cols int) {
+	tail := uint64(0xffff)
+	if cols%16 != 0 {
+		tail = 1<<(cols%16) - 1
+	}
+	col2imRowsAVX512(&dst[0], ldd, rows, (cols+15)/16, &src[0], lds, &offs[0], &masks[0], len(offs), tail)
+}

@@ -5,3 +5,7 @@ package asm
 func add2DA512(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 	panic("asm: no AVX-512 helpers in this build")
 }
+
+func col2imRowsA512(dst []float32, ldd int, src []float32, lds int, offs []int, masks []uint16, rows, cols int) {
+	panic("asm: no AVX-512 helpers in this build")
+}

@@ -30,6 +30,8 @@ var convBenchShapes = []convBenchShape{
 	{"1x1s2_64-128_32x32", 32, 64, 32, 128, 1, 2, 0, 1},
 	{"lenet5_conv1_5x5_1-6_32x32", 64, 1, 32, 6, 5, 1, 0, 1},
 	{"lenet5_conv2_5x5_6-16_14x14", 64, 6, 14, 16, 5, 1, 0, 1},
+	{"refnet_conv1_5x5_1-32_28x28", 64, 1, 28, 32, 5, 1, 0, 1},
+	{"refnet_conv2_5x5_32-64_12x12", 64, 32, 12, 64, 5, 1, 0, 1},
 }
 
 func BenchmarkConvShapes(b *testing.B) {
@@ -88,9 +90,9 @@ func TestTuneConv(t *testing.T) {
 		y := Conv2D(x, w, p)
 		gy := randT(r, y.Shape()...)
 		flops := 2 * float64(y.Len()) * float64(sh.c/sh.groups*sh.k*sh.k)
-		fwd := bestCPU(5, func() { Conv2D(x, w, p) })
-		dx := bestCPU(5, func() { Conv2DInputGrad(gy, w, p, x.Shape()) })
-		dw := bestCPU(5, func() { Conv2DWeightGrad(x, gy, p, w.Shape()) })
+		fwd := bestCPU(9, func() { Release(Conv2D(x, w, p)) })
+		dx := bestCPU(9, func() { Release(Conv2DInputGrad(gy, w, p, x.Shape())) })
+		dw := bestCPU(9, func() { Release(Conv2DWeightGrad(x, gy, p, w.Shape())) })
 		g := func(d time.Duration) float64 { return flops / d.Seconds() / 1e9 }
 		t.Logf("%-22s fwd %7.2f ms %6.1f GF/s | dx %7.2f ms %6.1f | dw %7.2f ms %6.1f | total %7.2f ms",
 			sh.name, ms(fwd), g(fwd), ms(dx), g(dx), ms(dw), g(dw), ms(fwd+dx+dw))

@@ -220,51 +220,117 @@ func flipKernel(d convDims, w []float32) *Tensor {
 }
 
 // convInputGradCol2im is the input gradient for strided and small
-// unpadded convolutions: col = Wᵀ·gy per image and group, then col2im.
+// unpadded convolutions: col = Wᵀ·gy, then col2im. Several images share
+// one GEMM (their gy side by side, each padded to whole 16-column
+// segments), so the packed Wᵀ is reused across them; the chunk is sized so
+// that its col matrix stays in L2 between the GEMM that writes it and the
+// col2im that reads it.
 func convInputGradCol2im(d convDims, gy, w, gx []float32) {
 	kk, hw := d.cg*d.kh*d.kw, d.ho*d.wo
+	segs := (hw + 15) / 16
+	m := max(1, min(d.n, col2imBytes/(4*kk*16*segs)))
+	chunks := (d.n + m - 1) / m
+	// Wᵀ once, so that the GEMMs pack A from a plain row-major matrix.
+	wT := make([]float32, len(w))
+	for g := range d.g {
+		asm.Transpose(wT[g*d.og*kk:], d.og, w[g*d.og*kk:], kk, d.og, kk)
+	}
+	tabs := map[int]asm.SpanTable{}
+	for c := range chunks {
+		if n := min(m, d.n-c*m); tabs[n].Rows() == 0 {
+			tabs[n] = gyColumns(d, n)
+		}
+	}
 	clear(gx) // col2im adds into it
-	perImage, threads := workSplit(d.n)
-	forItems(d.n, d.o*kk*hw, perImage, func(lo, hi int) {
-		col := make([]float32, kk*hw)
-		for i := lo; i < hi; i++ {
-			gxi := gx[i*d.c*d.h*d.w:]
+	perChunk, threads := workSplit(chunks)
+	forItems(chunks, m*d.o*kk*hw, perChunk, func(lo, hi int) {
+		col := make([]float32, kk*m*16*segs)
+		for c := lo; c < hi; c++ {
+			i0, n := c*m, min(m, d.n-c*m)
+			cols := n * 16 * segs
 			for g := range d.g {
-				asm.SgemmThreads(threads, true, false, kk, hw, d.og, 1, w[g*d.og*kk:], kk, gy[(i*d.o+g*d.og)*hw:], hw, 0, col, hw)
-				d.col2imRuns(col, g, gxi)
+				src := spanRows{src: gy[(i0*d.o+g*d.og)*hw:], tab: tabs[n]}
+				asm.SgemmSourceB(threads, false, kk, cols, d.og, 1, wT[g*d.og*kk:], d.og, src, 0, col, cols)
+				for b := range n {
+					d.col2imSIMD(col[b*16*segs:], cols, g, gx[(i0+b)*d.c*d.h*d.w:])
+				}
 			}
 		}
 	})
 }
 
-// col2imRuns is col2im with each tap's stride-1 rows added as one block
-// (asm.Add2D) rather than element by element. The loop runs over input
-// channels innermost: consecutive taps of one channel add into the same
-// rows one element apart, and a load that overlaps a just-stored vector at
-// another alignment waits for the store to retire.
-func (d convDims) col2imRuns(col []float32, g int, x []float32) {
+// col2imBytes bounds the col matrix of one input-gradient chunk.
+const col2imBytes = 1 << 20
+
+// gyColumns is the span table of the output gradient of n images side by
+// side: og rows (one per output channel of a group), each image's hw
+// positions padded to whole segments.
+func gyColumns(d convDims, n int) asm.SpanTable {
+	hw := d.ho * d.wo
+	segs := (hw + 15) / 16
+	tab := make([]asm.Span16, n*segs)
+	for b := range n {
+		for s := range segs {
+			tab[b*segs+s] = asm.Span16{Off: int32(b*d.o*hw + 16*s), Mask: 1<<min(16, hw-16*s) - 1}
+		}
+	}
+	return asm.NewSpanTable(tab, n*segs, 1, hw, d.og)
+}
+
+// col2imSIMD adds one image's patch matrix (rows ldc apart) back into
+// group g of its input gradient. For stride 1, each input row takes the
+// contributions of a whole kernel row in one pass (asm.Col2imRows): one
+// load and store per row instead of one per tap, each of which would wait
+// for the previous tap's store to the same row at another alignment.
+func (d convDims) col2imSIMD(col []float32, ldc, g int, x []float32) {
+	taps := d.kh * d.kw
 	if d.p.StrideH != 1 || d.p.StrideW != 1 {
-		d.col2im(col, g, x)
+		for ci := range d.cg {
+			plane := x[(g*d.cg+ci)*d.h*d.w:]
+			for t := range taps {
+				ki, kj := t/d.kw, t%d.kw
+				row := col[(ci*taps+t)*ldc:]
+				off := kj*d.p.DilationW - d.p.PadW
+				lo, hi := d.validCols(off)
+				for oy := 0; lo < hi && oy < d.ho; oy++ {
+					iy := oy*d.p.StrideH - d.p.PadH + ki*d.p.DilationH
+					if iy < 0 || iy >= d.h {
+						continue
+					}
+					dst := plane[iy*d.w:]
+					ix := lo*d.p.StrideW + off
+					for _, v := range row[oy*d.wo+lo : oy*d.wo+hi] {
+						dst[ix] += v
+						ix += d.p.StrideW
+					}
+				}
+			}
+		}
 		return
 	}
-	hw, taps := d.ho*d.wo, d.kh*d.kw
-	for ki := range d.kh {
-		dy := ki*d.p.DilationH - d.p.PadH
-		oy0, oy1 := max(0, -dy), min(d.ho, d.h-dy)
-		if oy0 >= oy1 {
-			continue
+	// Tap kj of a kernel row reads patch row kj (ldc apart) shifted by
+	// its column offset, over the input columns it covers.
+	chunks := (d.w + 15) / 16
+	offs := make([]int, d.kw)
+	masks := make([]uint16, d.kw*chunks)
+	for kj := range d.kw {
+		off := kj*d.p.DilationW - d.p.PadW
+		lo, hi := d.validCols(off)
+		offs[kj] = kj*ldc - off
+		for ix := lo + off; ix < hi+off; ix++ {
+			masks[kj*chunks+ix/16] |= 1 << (ix % 16)
 		}
-		for kj := range d.kw {
-			off := kj*d.p.DilationW - d.p.PadW
-			lo, hi := d.validCols(off)
-			if lo >= hi {
+	}
+	for ci := range d.cg {
+		plane := x[(g*d.cg+ci)*d.h*d.w:]
+		for ki := range d.kh {
+			dy := ki*d.p.DilationH - d.p.PadH
+			oy0, oy1 := max(0, -dy), min(d.ho, d.h-dy)
+			if oy0 >= oy1 {
 				continue
 			}
-			for ci := range d.cg {
-				row := col[(ci*taps+ki*d.kw+kj)*hw:]
-				plane := x[(g*d.cg+ci)*d.h*d.w:]
-				asm.Add2D(plane[(oy0+dy)*d.w+lo+off:], d.w, row[oy0*d.wo+lo:], d.wo, oy1-oy0, hi-lo)
-			}
+			row := col[(ci*taps+ki*d.kw)*ldc+oy0*d.wo:]
+			asm.Col2imRows(plane[(oy0+dy)*d.w:], d.w, row, d.wo, offs, masks, oy1-oy0, d.w)
 		}
 	}
 }
@@ -289,11 +355,14 @@ func (SIMD) Conv2DWeightGrad(x, gy *Tensor, p ConvParams, gw *Tensor) {
 }
 
 // wideTiles reports whether an m×n product fills the micro-kernel's tiles
-// better as its transpose (n×m).
+// better as its transpose (n×m). A short last row tile costs about its
+// rows (the edge kernel stops after them), a narrow last column tile the
+// full tile width.
 func wideTiles(m, n int) bool {
 	mr, nr := asm.Tile()
 	fill := func(m, n int) float64 {
-		return float64(m*n) / float64((m+mr-1)/mr*mr*((n+nr-1)/nr*nr))
+		rowCost := m + 2*((m+mr-1)/mr) // rows, plus a little per row tile
+		return float64(m*n) / float64(rowCost*((n+nr-1)/nr*nr))
 	}
 	return fill(n, m) > 1.25*fill(m, n)
 }
