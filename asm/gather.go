@@ -38,6 +38,7 @@ type SpanTable struct {
 	s                         []Span16
 	stride, taps, plane, reps int
 	pieces                    int // spans per segment
+	step                      int // lane l reads element Off + step·l; Mask bits are elements
 	need                      int
 }
 
@@ -53,8 +54,15 @@ func NewSpanTable(s []Span16, stride, taps, plane, reps int) SpanTable {
 // s[(t·stride+h)·pieces:][:pieces], with pairwise disjoint masks (unused
 // pieces have mask 0). Segment lanes read the one piece that has them.
 func NewPiecedSpanTable(s []Span16, pieces, stride, taps, plane, reps int) SpanTable {
-	if pieces < 1 || stride < 1 || taps < 1 || reps < 1 || plane < 0 || len(s) != stride*taps*pieces {
-		panic(fmt.Sprintf("asm.NewSpanTable: %d spans for %d pieces, stride %d, taps %d, plane %d, reps %d", len(s), pieces, stride, taps, plane, reps))
+	return NewSteppedSpanTable(s, 1, pieces, stride, taps, plane, reps)
+}
+
+// NewSteppedSpanTable is NewPiecedSpanTable for spans whose lanes read
+// every step-th element: lane l of a span reads src[Off+step·l] (step 1 or
+// 2). A stride-2 convolution's im2col rows are such spans.
+func NewSteppedSpanTable(s []Span16, step, pieces, stride, taps, plane, reps int) SpanTable {
+	if step < 1 || step > 2 || pieces < 1 || stride < 1 || taps < 1 || reps < 1 || plane < 0 || len(s) != stride*taps*pieces {
+		panic(fmt.Sprintf("asm.NewSpanTable: %d spans for step %d, %d pieces, stride %d, taps %d, plane %d, reps %d", len(s), step, pieces, stride, taps, plane, reps))
 	}
 	for seg := 0; seg < len(s); seg += pieces {
 		var seen uint32
@@ -73,7 +81,7 @@ func NewPiecedSpanTable(s []Span16, pieces, stride, taps, plane, reps int) SpanT
 		if sp.Mask > 0xffff {
 			panic(fmt.Sprintf("asm.NewSpanTable: span %d mask %#x wider than 16 lanes", i, sp.Mask))
 		}
-		lo, hi := lowBit(sp.Mask), highBit(sp.Mask)
+		lo, hi := step*lowBit(sp.Mask), step*highBit(sp.Mask)
 		if int(sp.Off)+lo < 0 {
 			panic(fmt.Sprintf("asm.NewSpanTable: span %d reads index %d", i, int(sp.Off)+lo))
 		}
@@ -82,7 +90,23 @@ func NewPiecedSpanTable(s []Span16, pieces, stride, taps, plane, reps int) SpanT
 	// A spare empty span at the end lets the assembly read "the next span"
 	// of any row without a bounds test (to prefetch what it reads).
 	s = append(s[:len(s):len(s)], Span16{})
-	return SpanTable{s: s, stride: stride, taps: taps, plane: plane, reps: reps, pieces: pieces, need: need}
+	if step == 2 {
+		// Stored as element masks: bit 2l for lane l, the masks of the
+		// two 16-element loads the assembly makes.
+		for i := range s {
+			s[i].Mask = spreadBits(s[i].Mask)
+		}
+	}
+	return SpanTable{s: s, stride: stride, taps: taps, plane: plane, reps: reps, pieces: pieces, step: step, need: need}
+}
+
+// spreadBits moves bit l of m to bit 2l.
+func spreadBits(m uint32) uint32 {
+	var r uint32
+	for l := range 16 {
+		r |= (m >> l & 1) << (2 * l)
+	}
+	return r
 }
 
 // Rows returns the number of matrix rows, taps·reps.
@@ -106,8 +130,8 @@ func (t SpanTable) value(src []float32, r, j int) float32 {
 // from src moved by shift.
 func (t SpanTable) lane(src []float32, shift, seg, l int) float32 {
 	for _, sp := range t.s[seg : seg+t.pieces] {
-		if sp.Mask&(1<<l) != 0 {
-			return src[int(sp.Off)+shift+l]
+		if sp.Mask&(1<<(t.step*l)) != 0 {
+			return src[int(sp.Off)+shift+t.step*l]
 		}
 	}
 	return 0
@@ -144,7 +168,7 @@ func GatherRows(dst []float32, src []float32, t SpanTable, r0, rows, j0, width i
 		panic(fmt.Sprintf("asm.GatherRows: len(dst) = %d, want >= %d", len(dst), rows*width))
 	}
 	if active.Load().ops.avx512 && j0%16 == 0 && width%16 == 0 {
-		if t.pieces > 1 {
+		if t.pieces > 1 || t.step > 1 {
 			gatherPiecesA512(dst, rows, width/16, src, t, r0, j0/16)
 			return
 		}
@@ -173,7 +197,7 @@ func GatherCols(dst []float32, ldd int, src []float32, t SpanTable, r0, rows, j0
 		gatherColsGo(dst, ldd, src, t, r0, rows, j0, steps)
 		return
 	}
-	if t.pieces > 1 {
+	if t.pieces > 1 || t.step > 1 {
 		gatherColsViaRows(dst, ldd, src, t, r0, rows, j0, steps)
 		return
 	}

@@ -113,7 +113,7 @@ func TestNewPiecedSpanTablePanics(t *testing.T) {
 		want string
 	}{
 		{[]Span16{{Off: 0, Mask: 3}, {Off: 5, Mask: 2}}, "overlaps"},
-		{[]Span16{{Off: 0, Mask: 3}}, "1 spans for 2 pieces"},
+		{[]Span16{{Off: 0, Mask: 3}}, "2 pieces"},
 	} {
 		func() {
 			defer func() {
@@ -124,4 +124,81 @@ func TestNewPiecedSpanTablePanics(t *testing.T) {
 			NewPiecedSpanTable(c.s, 2, 1, 1, 0, 1)
 		}()
 	}
+}
+
+// steppedTableCase is piecedTableCase for step-2 tables: pieces own runs
+// of lanes, each reading every other element from its own offset.
+func steppedTableCase(r *rand.Rand, pieces, stride, taps, reps int) (SpanTable, []float32, []Span16) {
+	const planeLen = 120
+	spans := make([]Span16, 0, pieces*stride*taps)
+	for range stride * taps {
+		masks := make([]uint32, pieces)
+		for l := 0; l < 16; {
+			run := 1 + r.IntN(8)
+			owner := r.IntN(pieces + 1)
+			for ; run > 0 && l < 16; run-- {
+				if owner < pieces {
+					masks[owner] |= 1 << l
+				}
+				l++
+			}
+		}
+		for _, m := range masks {
+			if m == 0 {
+				spans = append(spans, Span16{Off: int32(r.IntN(50))})
+				continue
+			}
+			lo, hi := 2*lowBit(m), 2*highBit(m)
+			spans = append(spans, Span16{Off: int32(-lo + r.IntN(planeLen-(hi-lo))), Mask: m})
+		}
+	}
+	plane := planeLen + r.IntN(5)
+	src := randMatrix(r, 1, (reps-1)*plane+planeLen, (reps-1)*plane+planeLen)
+	lanes := append([]Span16(nil), spans...)
+	return NewSteppedSpanTable(spans, 2, pieces, stride, taps, plane, reps), src, lanes
+}
+
+// naiveStep2 is element (row, col) of a step-2 table given its lane masks.
+func naiveStep2(t SpanTable, lanes []Span16, src []float32, row, col int) float32 {
+	seg := lanes[(row%t.taps*t.stride+col/16)*t.pieces:][:t.pieces]
+	for _, sp := range seg {
+		if sp.Mask&(1<<(col%16)) != 0 {
+			return src[int(sp.Off)+row/t.taps*t.plane+2*(col%16)]
+		}
+	}
+	return 0
+}
+
+func TestGatherStep2(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, k *kernel) {
+		r := rand.New(rand.NewPCG(15, 16))
+		for _, c := range [][8]int{{1, 1, 1, 1, 0, 1, 0, 16}, {1, 2, 9, 3, 4, 20, 0, 32}, {2, 3, 5, 4, 0, 20, 16, 32},
+			{3, 4, 3, 2, 2, 3, 0, 64}, {2, 3, 2, 3, 1, 4, 5, 17}} {
+			tab, src, lanes := steppedTableCase(r, c[0], c[1], c[2], c[3])
+			r0, rows, j0, width := c[4], c[5], c[6], c[7]
+			dst, check := guarded(rows * width)
+			GatherRows(dst, src, tab, r0, rows, j0, width)
+			check(t)
+			for p := range rows {
+				for j := range width {
+					if got, want := dst[p*width+j], naiveStep2(tab, lanes, src, r0+p, j0+j); got != want {
+						t.Fatalf("rows %v: dst[%d][%d] = %v, want %v", c, p, j, got, want)
+					}
+				}
+			}
+			ldd := 16 + r.IntN(3)
+			steps := width
+			rows = min(rows, 16)
+			cdst, ccheck := guarded((steps-1)*ldd + rows)
+			GatherCols(cdst, ldd, src, tab, r0, rows, j0, steps)
+			ccheck(t)
+			for i := range rows {
+				for p := range steps {
+					if got, want := cdst[p*ldd+i], naiveStep2(tab, lanes, src, r0+i, j0+p); got != want {
+						t.Fatalf("cols %v: dst[%d][%d] = %v, want %v", c, p, i, got, want)
+					}
+				}
+			}
+		}
+	})
 }

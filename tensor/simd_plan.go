@@ -20,9 +20,10 @@ import (
 // as the input (all "same"-padded ones). In an unpadded convolution a
 // segment that wraps to the next output row jumps ahead in the input: it
 // is then a few spans ("pieces", asm.NewPiecedSpanTable), one per output
-// row it touches. Geometries whose segments need more than maxPieces runs
-// (strides > 1, which read every other element) are not ok and take the
-// explicit im2col path.
+// row it touches. A column stride of 2 makes the spans read every other
+// input element (asm.NewSteppedSpanTable). Geometries whose segments need
+// more than maxPieces runs (tiny output rows, column strides above 2) are
+// not ok and take the explicit im2col path.
 //
 // Small planes fold several images into one GEMM (nb > 1): each image's
 // positions are padded to whole segments, and the GEMM runs over nb of
@@ -39,7 +40,10 @@ type convPlan struct {
 	// pieces is the number of spans per segment: 1 unless a segment of
 	// output positions reads several runs of the input (newPiecedConvPlan).
 	pieces int
-	spans  []asm.Span16 // taps × segs × pieces, offsets within one input plane
+	// step is the input distance between neighbouring lanes of a span:
+	// the column stride, 1 or (pieced plans only) 2.
+	step  int
+	spans []asm.Span16 // taps × segs × pieces, offsets within one input plane
 }
 
 // foldColumns is the GEMM width below which images are folded together.
@@ -59,7 +63,10 @@ func newConvPlan(d convDims) *convPlan { return buildConvPlan(d, 1) }
 func newPiecedConvPlan(d convDims) *convPlan { return buildConvPlan(d, maxPieces) }
 
 func buildConvPlan(d convDims, limit int) *convPlan {
-	pl := &convPlan{d: d, taps: d.kh * d.kw, hw: d.ho * d.wo, ok: true, pieces: 1}
+	pl := &convPlan{d: d, taps: d.kh * d.kw, hw: d.ho * d.wo, ok: true, pieces: 1, step: 1}
+	if limit > 1 && d.p.StrideW == 2 {
+		pl.step = 2 // lanes read every other input column
+	}
 	pl.k = d.cg * pl.taps
 	pl.segs = (pl.hw + 15) / 16
 	pl.nb = 1
@@ -85,7 +92,7 @@ func buildConvPlan(d convDims, limit int) *convPlan {
 				if iy < 0 || iy >= d.h || ix < 0 || ix >= d.w {
 					continue
 				}
-				base := int32(iy*d.w + ix - l)
+				base := int32(iy*d.w + ix - pl.step*l)
 				if n := len(runs); n > 0 && runs[n-1].Off == base {
 					runs[n-1].Mask |= 1 << l
 					continue
@@ -146,7 +153,7 @@ func (pl *convPlan) im2col(m int) asm.SpanTable {
 			}
 		}
 	}
-	return asm.NewPiecedSpanTable(tab, pl.pieces, m*pl.segs, pl.taps, d.h*d.w, d.cg)
+	return asm.NewSteppedSpanTable(tab, pl.step, pl.pieces, m*pl.segs, pl.taps, d.h*d.w, d.cg)
 }
 
 // outputs returns the span table of a group's output-gradient rows for m
