@@ -85,3 +85,60 @@ func col2imRowsGo(dst []float32, ldd int, src []float32, lds int, offs []int, ma
 		}
 	}
 }
+
+// Col2imRowsStep2 is Col2imRows for a column stride of 2, where each
+// source element feeds every other column: for r < rows and every tap t,
+//
+//	dst[r*ldd+j] += src[r*lds+offs[t]+j/2]   for the j < cols enabled for t,
+//
+// with the same masks as Col2imRows (a tap enables at most one column of
+// each pair). Disabled lanes are not read.
+func Col2imRowsStep2(dst []float32, ldd int, src []float32, lds int, offs []int, masks []uint16, rows, cols int) {
+	chunks := (cols + 15) / 16
+	if rows <= 0 || cols <= 0 || len(offs) == 0 {
+		return
+	}
+	if len(masks) != len(offs)*chunks || ldd < cols || len(dst) < (rows-1)*ldd+cols {
+		panic(fmt.Sprintf("asm.Col2imRowsStep2: %d taps, %d masks, %dx%d block with ldd %d, len(dst) %d", len(offs), len(masks), rows, cols, ldd, len(dst)))
+	}
+	// Per tap and chunk: the lanes, and the source elements they read
+	// (lane l reads element l/2 of the chunk's 8).
+	both := make([]uint32, len(masks))
+	for t, off := range offs {
+		for c, m := range masks[t*chunks : (t+1)*chunks] {
+			if m == 0 {
+				continue
+			}
+			if c == chunks-1 && cols%16 != 0 && m>>(cols%16) != 0 {
+				panic(fmt.Sprintf("asm.Col2imRowsStep2: tap %d enables columns past %d", t, cols))
+			}
+			var elems uint32
+			for l := range 16 {
+				if m&(1<<l) != 0 {
+					elems |= 1 << (l / 2)
+				}
+			}
+			lo, hi := off+8*c+lowBit(elems), (rows-1)*lds+off+8*c+highBit(elems)
+			if lo < 0 || hi >= len(src) {
+				panic(fmt.Sprintf("asm.Col2imRowsStep2: tap %d reads src[%d..%d] of %d", t, lo, hi, len(src)))
+			}
+			both[t*chunks+c] = uint32(m) | elems<<16
+		}
+	}
+	if active.Load().ops.avx512 {
+		col2imRows2A512(dst, ldd, src, lds, offs, both, rows, cols)
+		return
+	}
+	for r := range rows {
+		d := dst[r*ldd : r*ldd+cols]
+		for t, off := range offs {
+			m := masks[t*chunks:]
+			base := r*lds + off
+			for j := range d {
+				if m[j/16]&(1<<(j%16)) != 0 {
+					d[j] += src[base+j/2]
+				}
+			}
+		}
+	}
+}

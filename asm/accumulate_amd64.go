@@ -19,3 +19,14 @@ func col2imRowsA512(dst []float32, ldd int, src []float32, lds int, offs []int, 
 	}
 	col2imRowsAVX512(&dst[0], ldd, rows, (cols+15)/16, &src[0], lds, &offs[0], &masks[0], len(offs), tail)
 }
+
+//go:noescape
+func col2imRows2AVX512(dst *float32, ldd, rows, chunks int, src *float32, lds int, offs *int, masks *uint32, taps int, tail uint64)
+
+func col2imRows2A512(dst []float32, ldd int, src []float32, lds int, offs []int, masks []uint32, rows, cols int) {
+	tail := uint64(0xffff)
+	if cols%16 != 0 {
+		tail = 1<<(cols%16) - 1
+	}
+	col2imRows2AVX512(&dst[0], ldd, rows, (cols+15)/16, &src[0], lds, &offs[0], &masks[0], len(offs), tail)
+}

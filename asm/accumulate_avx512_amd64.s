@@ -107,3 +107,90 @@ crtap:
 	JNZ  crrow
 	VZEROUPPER
 	RET
+
+// pairLanes sends element l/2 to lane l.
+DATA pairLanes<>+0(SB)/4, $0
+DATA pairLanes<>+4(SB)/4, $0
+DATA pairLanes<>+8(SB)/4, $1
+DATA pairLanes<>+12(SB)/4, $1
+DATA pairLanes<>+16(SB)/4, $2
+DATA pairLanes<>+20(SB)/4, $2
+DATA pairLanes<>+24(SB)/4, $3
+DATA pairLanes<>+28(SB)/4, $3
+DATA pairLanes<>+32(SB)/4, $4
+DATA pairLanes<>+36(SB)/4, $4
+DATA pairLanes<>+40(SB)/4, $5
+DATA pairLanes<>+44(SB)/4, $5
+DATA pairLanes<>+48(SB)/4, $6
+DATA pairLanes<>+52(SB)/4, $6
+DATA pairLanes<>+56(SB)/4, $7
+DATA pairLanes<>+60(SB)/4, $7
+GLOBL pairLanes<>(SB), RODATA|NOPTR, $64
+
+// func col2imRows2AVX512(dst *float32, ldd, rows, chunks int, src *float32, lds int, offs *int, masks *uint32, taps int, tail uint64)
+// Col2imRowsStep2 (accumulate.go): as col2imRowsAVX512, but each tap
+// loads the chunk's 8 source elements (element mask in the high half of
+// its mask word), spreads element l/2 to lane l with VPERMPS and adds
+// the lanes in the low half. Requires rows, chunks, taps >= 1.
+//
+//	registers as in col2imRowsAVX512 (R13 = chunks·4, the mask row bytes),
+//	except: BX src chunk byte offset (32 per chunk), AX mask pointer and DX
+//	tap offset in the tap loop (ldd and lds are reread per row); Z30 the
+//	pair index
+TEXT ·col2imRows2AVX512(SB), NOSPLIT, $0-80
+	VMOVDQU32 pairLanes<>(SB), Z30
+	MOVQ      dst+0(FP), DI
+	MOVQ      rows+16(FP), CX
+	MOVQ      src+32(FP), SI
+	MOVQ      offs+48(FP), R11
+	MOVQ      chunks+24(FP), R13
+	SHLQ      $2, R13
+
+c2row:
+	XORQ R8, R8
+	XORQ BX, BX
+	MOVQ chunks+24(FP), R9
+	MOVQ masks+56(FP), R12
+
+c2chunk:
+	MOVW $0xffff, AX
+	CMPQ R9, $1
+	JNE  c2full
+	MOVQ tail+72(FP), AX
+
+c2full:
+	KMOVW     AX, K1
+	LEAQ      (DI)(R8*1), R14
+	VMOVUPS.Z (R14), K1, Z0
+	LEAQ      (SI)(BX*1), R14
+	XORQ      R10, R10
+	MOVQ      R12, AX
+
+c2tap:
+	KMOVW     (AX), K2
+	KMOVW     2(AX), K3
+	MOVQ      (R11)(R10*8), DX
+	VMOVUPS.Z (R14)(DX*4), K3, Z1
+	VPERMPS   Z1, Z30, Z1
+	VADDPS    Z1, Z0, K2, Z0
+	ADDQ      R13, AX
+	INCQ      R10
+	CMPQ      R10, taps+64(FP)
+	JLT       c2tap
+
+	LEAQ    (DI)(R8*1), R14
+	VMOVUPS Z0, K1, (R14)
+	ADDQ    $64, R8
+	ADDQ    $32, BX
+	ADDQ    $4, R12
+	DECQ    R9
+	JNZ     c2chunk
+
+	MOVQ lds+40(FP), AX
+	LEAQ (SI)(AX*4), SI
+	MOVQ ldd+8(FP), AX
+	LEAQ (DI)(AX*4), DI
+	DECQ CX
+	JNZ  c2row
+	VZEROUPPER
+	RET

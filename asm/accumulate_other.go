@@ -9,3 +9,7 @@ func add2DA512(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 func col2imRowsA512(dst []float32, ldd int, src []float32, lds int, offs []int, masks []uint16, rows, cols int) {
 	panic("asm: no AVX-512 helpers in this build")
 }
+
+func col2imRows2A512(dst []float32, ldd int, src []float32, lds int, offs []int, masks []uint32, rows, cols int) {
+	panic("asm: no AVX-512 helpers in this build")
+}

@@ -278,59 +278,83 @@ func gyColumns(d convDims, n int) asm.SpanTable {
 }
 
 // col2imSIMD adds one image's patch matrix (rows ldc apart) back into
-// group g of its input gradient. For stride 1, each input row takes the
-// contributions of a whole kernel row in one pass (asm.Col2imRows): one
-// load and store per row instead of one per tap, each of which would wait
-// for the previous tap's store to the same row at another alignment.
+// group g of its input gradient. For column strides 1 and 2, each input
+// row takes the contributions of a whole kernel row in one pass
+// (asm.Col2imRows, asm.Col2imRowsStep2): one load and store per row
+// instead of one per tap, each of which would wait for the previous tap's
+// store to the same row at another alignment.
 func (d convDims) col2imSIMD(col []float32, ldc, g int, x []float32) {
 	taps := d.kh * d.kw
-	if d.p.StrideH != 1 || d.p.StrideW != 1 {
-		for ci := range d.cg {
-			plane := x[(g*d.cg+ci)*d.h*d.w:]
-			for t := range taps {
-				ki, kj := t/d.kw, t%d.kw
-				row := col[(ci*taps+t)*ldc:]
-				off := kj*d.p.DilationW - d.p.PadW
-				lo, hi := d.validCols(off)
-				for oy := 0; lo < hi && oy < d.ho; oy++ {
-					iy := oy*d.p.StrideH - d.p.PadH + ki*d.p.DilationH
-					if iy < 0 || iy >= d.h {
-						continue
-					}
-					dst := plane[iy*d.w:]
-					ix := lo*d.p.StrideW + off
-					for _, v := range row[oy*d.wo+lo : oy*d.wo+hi] {
-						dst[ix] += v
-						ix += d.p.StrideW
-					}
-				}
-			}
-		}
+	sh, sw := d.p.StrideH, d.p.StrideW
+	if sw > 2 {
+		d.col2imScalar(col, ldc, g, x)
 		return
 	}
-	// Tap kj of a kernel row reads patch row kj (ldc apart) shifted by
-	// its column offset, over the input columns it covers.
+	// Tap kj of a kernel row reads patch row kj (ldc apart), over the
+	// input columns ix = sw·ox − pw + kj·dw of its valid outputs ox.
 	chunks := (d.w + 15) / 16
 	offs := make([]int, d.kw)
 	masks := make([]uint16, d.kw*chunks)
 	for kj := range d.kw {
 		off := kj*d.p.DilationW - d.p.PadW
 		lo, hi := d.validCols(off)
+		// Column ix reads ox = ix − off (stride 1) or floor(ix/2) + this
+		// offset (stride 2; the mask keeps ix of the right parity).
 		offs[kj] = kj*ldc - off
-		for ix := lo + off; ix < hi+off; ix++ {
+		if sw == 2 {
+			offs[kj] = kj*ldc - floorDiv(off, 2)
+		}
+		for ox := lo; ox < hi; ox++ {
+			ix := sw*ox + off
 			masks[kj*chunks+ix/16] |= 1 << (ix % 16)
 		}
 	}
 	for ci := range d.cg {
 		plane := x[(g*d.cg+ci)*d.h*d.w:]
 		for ki := range d.kh {
+			// Output rows oy0..oy1 land on input rows sh·oy + dy.
 			dy := ki*d.p.DilationH - d.p.PadH
-			oy0, oy1 := max(0, -dy), min(d.ho, d.h-dy)
+			oy0 := max(0, ceilDivInt(-dy, sh))
+			oy1 := min(d.ho, floorDiv(d.h-1-dy, sh)+1)
 			if oy0 >= oy1 {
 				continue
 			}
+			dst := plane[(sh*oy0+dy)*d.w:]
 			row := col[(ci*taps+ki*d.kw)*ldc+oy0*d.wo:]
-			asm.Col2imRows(plane[(oy0+dy)*d.w:], d.w, row, d.wo, offs, masks, oy1-oy0, d.w)
+			if sw == 1 {
+				asm.Col2imRows(dst, sh*d.w, row, d.wo, offs, masks, oy1-oy0, d.w)
+			} else {
+				asm.Col2imRowsStep2(dst, sh*d.w, row, d.wo, offs, masks, oy1-oy0, d.w)
+			}
+		}
+	}
+}
+
+// ceilDivInt divides rounding toward +∞.
+func ceilDivInt(a, b int) int { return -floorDiv(-a, b) }
+
+// col2imScalar is col2im for column strides above 2, element by element.
+func (d convDims) col2imScalar(col []float32, ldc, g int, x []float32) {
+	taps := d.kh * d.kw
+	for ci := range d.cg {
+		plane := x[(g*d.cg+ci)*d.h*d.w:]
+		for t := range taps {
+			ki, kj := t/d.kw, t%d.kw
+			row := col[(ci*taps+t)*ldc:]
+			off := kj*d.p.DilationW - d.p.PadW
+			lo, hi := d.validCols(off)
+			for oy := 0; lo < hi && oy < d.ho; oy++ {
+				iy := oy*d.p.StrideH - d.p.PadH + ki*d.p.DilationH
+				if iy < 0 || iy >= d.h {
+					continue
+				}
+				dst := plane[iy*d.w:]
+				ix := lo*d.p.StrideW + off
+				for _, v := range row[oy*d.wo+lo : oy*d.wo+hi] {
+					dst[ix] += v
+					ix += d.p.StrideW
+				}
+			}
 		}
 	}
 }
