@@ -2,6 +2,8 @@ package tensor
 
 import (
 	"math"
+	"sync"
+	"sync/atomic"
 
 	"github.com/modeldoctor/modeldoctor/asm"
 )
@@ -44,6 +46,8 @@ type convPlan struct {
 	// the column stride, 1 or (pieced plans only) 2.
 	step  int
 	spans []asm.Span16 // taps × segs × pieces, offsets within one input plane
+
+	tables, outs sync.Map // chunk size m → im2col(m), outputs(m)
 }
 
 // foldColumns is the GEMM width below which images are folded together.
@@ -59,8 +63,29 @@ func newConvPlan(d convDims) *convPlan { return buildConvPlan(d, 1) }
 
 // newPiecedConvPlan returns the plan whose segments may be up to
 // maxPieces runs of the input: a segment that wraps from one output row to
-// the next in an unpadded convolution reads two runs.
-func newPiecedConvPlan(d convDims) *convPlan { return buildConvPlan(d, maxPieces) }
+// the next in an unpadded convolution reads two runs. Plans (and their
+// span tables) are cached per geometry: a training step meets the same few
+// dozen convolutions again and again, and building the tables costs as
+// much as a small convolution.
+func newPiecedConvPlan(d convDims) *convPlan {
+	if pl, ok := piecedPlans.Load(d); ok {
+		return pl.(*convPlan)
+	}
+	if planCount.Add(1) > maxCachedPlans { // unusual: many geometries
+		piecedPlans.Clear()
+		planCount.Store(1)
+	}
+	pl, _ := piecedPlans.LoadOrStore(d, buildConvPlan(d, maxPieces))
+	return pl.(*convPlan)
+}
+
+var (
+	piecedPlans sync.Map // convDims → *convPlan
+	planCount   atomic.Int64
+)
+
+// maxCachedPlans bounds the plan cache.
+const maxCachedPlans = 1024
 
 func buildConvPlan(d convDims, limit int) *convPlan {
 	pl := &convPlan{d: d, taps: d.kh * d.kw, hw: d.ho * d.wo, ok: true, pieces: 1, step: 1}
@@ -137,6 +162,14 @@ func (pl *convPlan) cols(m int) int {
 // the group, with offsets relative to the group's first input plane of the
 // chunk's first image.
 func (pl *convPlan) im2col(m int) asm.SpanTable {
+	if t, ok := pl.tables.Load(m); ok {
+		return t.(asm.SpanTable)
+	}
+	t, _ := pl.tables.LoadOrStore(m, pl.buildIm2col(m))
+	return t.(asm.SpanTable)
+}
+
+func (pl *convPlan) buildIm2col(m int) asm.SpanTable {
 	d := pl.d
 	row := m * pl.segs * pl.pieces // spans per tap row
 	per := pl.segs * pl.pieces     // spans per tap row and image
@@ -160,6 +193,14 @@ func (pl *convPlan) im2col(m int) asm.SpanTable {
 // images: og rows of m·segs spans over gy, relative to the group's first
 // channel of the chunk's first image.
 func (pl *convPlan) outputs(m int) asm.SpanTable {
+	if t, ok := pl.outs.Load(m); ok {
+		return t.(asm.SpanTable)
+	}
+	t, _ := pl.outs.LoadOrStore(m, pl.buildOutputs(m))
+	return t.(asm.SpanTable)
+}
+
+func (pl *convPlan) buildOutputs(m int) asm.SpanTable {
 	d := pl.d
 	row := m * pl.segs
 	tab := make([]asm.Span16, row)
