@@ -393,67 +393,101 @@ func wideTiles(m, n int) bool {
 
 func convWeightGrad(d convDims, x, gy, gw []float32) {
 	kk, hw := d.cg*d.kh*d.kw, d.ho*d.wo
-	gwT := make([]float32, kk*d.og)
 	pl := newPiecedConvPlan(d)
 	if !pl.ok || (d.pointwise() && pl.nb == 1) {
-		convWeightGradDirect(d, x, gy, gw, gwT)
+		convWeightGradDirect(d, x, gy, gw)
 		return
 	}
 	direct := wideTiles(kk, d.og) // gw = Σ gy·colᵀ rather than gwᵀ = Σ col·gyᵀ
-	xTabs, gyTabs := map[int]asm.SpanTable{}, map[int]asm.SpanTable{}
+	var gwT []float32
+	if !direct {
+		gwT = make([]float32, kk*d.og)
+	}
 	for g := range d.g {
-		for c := range pl.chunks() {
-			i0, m := pl.chunk(c)
-			if xTabs[m].Rows() == 0 {
-				xTabs[m] = pl.im2col(m)
+		out := gwT
+		if direct {
+			out = gw[g*d.og*kk : (g+1)*d.og*kk]
+		}
+		sumParts(pl.chunks(), pl.nb*d.og*kk*hw, out, func(dst []float32, c0, c1, threads int) {
+			for c := c0; c < c1; c++ {
+				i0, m := pl.chunk(c)
+				col := spanCols{src: x[(i0*d.c+g*d.cg)*d.h*d.w:], tab: pl.im2col(m)}
+				var gyT asm.BSource = asm.MatrixSource{Data: gy[(i0*d.o+g*d.og)*hw:], LD: hw, Trans: true}
 				if pl.nb > 1 {
-					gyTabs[m] = pl.outputs(m)
+					gyT = spanCols{src: gy[(i0*d.o+g*d.og)*hw:], tab: pl.outputs(m)}
+				}
+				beta := float32(1)
+				if c == c0 {
+					beta = 0
+				}
+				if direct {
+					asm.SgemmSources(threads, d.og, kk, pl.cols(m), 1, gyT, col, beta, dst, kk)
+				} else {
+					asm.SgemmSources(threads, kk, d.og, pl.cols(m), 1, col, gyT, beta, dst, d.og)
 				}
 			}
-			col := spanCols{src: x[(i0*d.c+g*d.cg)*d.h*d.w:], tab: xTabs[m]}
-			var gyT asm.BSource = asm.MatrixSource{Data: gy[(i0*d.o+g*d.og)*hw:], LD: hw, Trans: true}
-			if pl.nb > 1 {
-				gyT = spanCols{src: gy[(i0*d.o+g*d.og)*hw:], tab: gyTabs[m]}
-			}
-			beta := float32(1)
-			if c == 0 {
-				beta = 0
-			}
-			if direct {
-				asm.SgemmSources(0, d.og, kk, pl.cols(m), 1, gyT, col, beta, gw[g*d.og*kk:], kk)
-			} else {
-				asm.SgemmSources(0, kk, d.og, pl.cols(m), 1, col, gyT, beta, gwT, d.og)
-			}
-		}
+		})
 		if !direct {
 			asm.Transpose(gw[g*d.og*kk:], kk, gwT, d.og, kk, d.og)
 		}
 	}
 }
 
+// weightGradParts is the number of partial sums a weight gradient's sum
+// over the batch is cut into. The parts run in parallel, each on one
+// worker, and are added in a fixed order: the result depends on neither
+// the number of workers nor their timing, and two cores share the work of
+// every layer instead of splitting each small GEMM's output.
+const weightGradParts = 4
+
+// sumParts computes out = Σ over items of a product in weightGradParts
+// parts: acc(dst, lo, hi, threads) writes the sum over items lo..hi into
+// dst (overwriting it) using GEMMs on threads workers; cost is the work
+// per item.
+func sumParts(items, cost int, out []float32, acc func(dst []float32, lo, hi, threads int)) {
+	parts := min(items, weightGradParts)
+	bufs := make([][]float32, parts)
+	bufs[0] = out
+	for p := 1; p < parts; p++ {
+		bufs[p] = make([]float32, len(out))
+	}
+	perPart, threads := workSplit(parts)
+	forItems(parts, cost*items/parts, perPart, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			acc(bufs[p], p*items/parts, (p+1)*items/parts, threads)
+		}
+	})
+	for p := 1; p < parts; p++ {
+		asm.Add2D(out, len(out), bufs[p], len(out), 1, len(out))
+	}
+}
+
 // convWeightGradDirect is the weight gradient from stored im2col matrices:
 // the input planes themselves for 1×1 convolutions, an explicit im2col
 // buffer otherwise.
-func convWeightGradDirect(d convDims, x, gy, gw, gwT []float32) {
+func convWeightGradDirect(d convDims, x, gy, gw []float32) {
 	kk, hw := d.cg*d.kh*d.kw, d.ho*d.wo
-	var col []float32
-	if !d.pointwise() {
-		col = make([]float32, kk*hw)
-	}
+	gwT := make([]float32, kk*d.og)
 	for g := range d.g {
-		for i := range d.n {
-			xi := x[i*d.c*d.h*d.w:]
-			a := xi[g*d.cg*hw:]
-			if col != nil {
-				d.im2col(xi, g, col)
-				a = col
+		sumParts(d.n, d.og*kk*hw, gwT, func(dst []float32, lo, hi, threads int) {
+			var col []float32
+			if !d.pointwise() {
+				col = make([]float32, kk*hw)
 			}
-			beta := float32(1)
-			if i == 0 {
-				beta = 0
+			for i := lo; i < hi; i++ {
+				xi := x[i*d.c*d.h*d.w:]
+				a := xi[g*d.cg*hw:]
+				if col != nil {
+					d.im2col(xi, g, col)
+					a = col
+				}
+				beta := float32(1)
+				if i == lo {
+					beta = 0
+				}
+				asm.SgemmThreads(threads, false, true, kk, d.og, hw, 1, a, hw, gy[(i*d.o+g*d.og)*hw:], hw, beta, dst, d.og)
 			}
-			asm.Sgemm(false, true, kk, d.og, hw, 1, a, hw, gy[(i*d.o+g*d.og)*hw:], hw, beta, gwT, d.og)
-		}
+		})
 		asm.Transpose(gw[g*d.og*kk:], kk, gwT, d.og, kk, d.og)
 	}
 }
