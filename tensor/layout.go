@@ -54,7 +54,7 @@ func Permute(x *Tensor, perm ...int) *Tensor {
 	if identity {
 		return x.Clone()
 	}
-	out := Zeros(shape...)
+	out := newTensor(shape) // every element is written below
 	nd := len(shape)
 	if nd == 0 {
 		return out
@@ -107,12 +107,14 @@ func Narrow(x *Tensor, axis, start, length int) *Tensor {
 	}
 	shape := cloneInts(x.shape)
 	shape[a] = length
-	out := Zeros(shape...)
+	out := newTensor(shape) // every element is written below
 	outer := Numel(x.shape[:a])
 	inner := Numel(x.shape[a+1:])
-	for o := 0; o < outer; o++ {
-		copy(out.data[o*length*inner:(o+1)*length*inner], x.data[(o*x.shape[a]+start)*inner:])
-	}
+	parallelFor(outer, length*inner, func(lo, hi int) {
+		for o := lo; o < hi; o++ {
+			copy(out.data[o*length*inner:(o+1)*length*inner], x.data[(o*x.shape[a]+start)*inner:])
+		}
+	})
 	return out
 }
 
@@ -135,7 +137,7 @@ func Concat(xs []*Tensor, axis int) *Tensor {
 		}
 		shape[a] += x.shape[a]
 	}
-	out := Zeros(shape...)
+	out := newTensor(shape) // every element is written below
 	outer := Numel(shape[:a])
 	inner := Numel(shape[a+1:])
 	row := shape[a] * inner
