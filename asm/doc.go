@@ -20,11 +20,18 @@
 //	SpanTable, GatherRows, GatherCols   im2col matrices described as runs
 //	                                    of 16 input elements with border
 //	                                    masks (Span16), gathered into packed
-//	                                    panels, straight or transposed
+//	                                    panels, straight or transposed;
+//	                                    pieced tables merge several runs per
+//	                                    16 lanes (unpadded convolutions),
+//	                                    stepped ones read every other
+//	                                    element (stride 2)
 //	Transpose                           16×16 transposes (also used to pack
 //	                                    a transposed B)
 //	Shifts, Correlate, DotShifts(Lanes) the shifted sums of a depthwise
 //	                                    convolution and its weight gradient
+//	Col2imRows, Col2imRowsStep2, Add2D  the scatter of col2im: patch rows
+//	                                    added back into input rows, a whole
+//	                                    kernel row per pass
 //	Copy2D                              short-row block copies
 //
 // # Implementations
