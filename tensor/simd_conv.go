@@ -8,24 +8,28 @@ import (
 
 // The SIMD backend's convolutions. Every face is a GEMM on the asm
 // kernels, with the im2col matrix gathered into the packing buffers from a
-// span table (simd_plan.go, pieced for unpadded convolutions) rather than
-// stored:
+// span table (simd_plan.go: pieced for unpadded convolutions, stepped for
+// column stride 2) rather than stored:
 //
 //	forward       out_g  = W_g · col_g            per image (or folded chunk)
 //	input grad    stride 1: the forward convolution of gy with the kernel
 //	              flipped and its channel axes swapped (a transposed
 //	              convolution is a convolution); otherwise, or when that
-//	              convolution would be mostly padding, Wᵀ·gy, then col2im
-//	weight grad   gw_gᵀ = col_g · gy_gᵀ, summed over image chunks in order
+//	              convolution would be mostly padding, Wᵀ·gy over folded
+//	              images, then col2im a kernel row at a time
+//	weight grad   gw_gᵀ = col_g · gy_gᵀ (or gw_g = gy_g · col_gᵀ when that
+//	              fills the tiles better), summed over image chunks
 //
 // Depthwise convolutions (groups == channels) skip GEMM altogether
-// (depthwise.go). Geometries whose im2col rows are not spans (strides > 1)
-// fall back to an explicit im2col buffer per image.
+// (depthwise.go), and so do unpadded stride-1 convolutions with few
+// outputs (simd_direct.go). Geometries whose im2col rows are not spans of
+// at most four pieces (column strides > 2, tiny output rows) fall back to
+// an explicit im2col buffer per image.
 //
 // Parallelism never splits a sum: image chunks go to workers whole, each
-// GEMM splits only its output, and the weight gradient's chunks are added
-// one after another into the same accumulator (beta = 1). Results are
-// therefore bitwise the same for any GOMAXPROCS.
+// GEMM splits only its output, and the weight gradient's batch sum is cut
+// into a fixed number of parts, each summed by one worker and added in a
+// fixed order. Results are therefore bitwise the same for any GOMAXPROCS.
 
 // pointwise reports whether the convolution is a plain 1×1 one, whose
 // im2col matrix is the input plane itself.
