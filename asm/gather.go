@@ -223,7 +223,17 @@ func checkGather(name string, srcLen int, t SpanTable, r0, rows, j0, cols int) {
 	}
 }
 
+// FastGathers reports whether the gathers, shifted sums and col2im
+// helpers run as assembly with the implementation in use. Without it they
+// are plain Go loops, and callers that can do the same work another way
+// (an explicit im2col for a pieced or stepped table) should.
+func FastGathers() bool { return active.Load().ops.avx512 }
+
 func gatherRowsGo(dst []float32, src []float32, t SpanTable, r0, rows, j0, width int) {
+	if t.pieces == 1 && t.step == 1 {
+		gatherSpansGo(dst, src, t, r0, rows, j0, width)
+		return
+	}
 	for p := range rows {
 		r := r0 + p
 		shift := r / t.taps * t.plane
@@ -232,6 +242,25 @@ func gatherRowsGo(dst []float32, src []float32, t SpanTable, r0, rows, j0, width
 		for j := range d {
 			c := j0 + j
 			d[j] = t.lane(src, shift, (row+c/16)*t.pieces, c%16)
+		}
+	}
+}
+
+// gatherSpansGo is gatherRowsGo for one span per segment, lane l at Off+l.
+func gatherSpansGo(dst []float32, src []float32, t SpanTable, r0, rows, j0, width int) {
+	for p := range rows {
+		r := r0 + p
+		shift := r / t.taps * t.plane
+		spans := t.s[r%t.taps*t.stride:]
+		d := dst[p*width : p*width+width]
+		for j := range d {
+			c := j0 + j
+			sp := spans[c/16]
+			if sp.Mask&(1<<(c%16)) == 0 {
+				d[j] = 0
+			} else {
+				d[j] = src[int(sp.Off)+shift+c%16]
+			}
 		}
 	}
 }
@@ -251,6 +280,23 @@ func gatherColsViaRows(dst []float32, ldd int, src []float32, t SpanTable, r0, r
 }
 
 func gatherColsGo(dst []float32, ldd int, src []float32, t SpanTable, r0, rows, j0, steps int) {
+	if t.pieces == 1 && t.step == 1 {
+		for i := range rows {
+			r := r0 + i
+			shift := r / t.taps * t.plane
+			spans := t.s[r%t.taps*t.stride:]
+			for p := range steps {
+				c := j0 + p
+				sp := spans[c/16]
+				v := float32(0)
+				if sp.Mask&(1<<(c%16)) != 0 {
+					v = src[int(sp.Off)+shift+c%16]
+				}
+				dst[p*ldd+i] = v
+			}
+		}
+		return
+	}
 	for i := range rows {
 		for p := range steps {
 			dst[p*ldd+i] = t.value(src, r0+i, j0+p)

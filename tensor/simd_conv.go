@@ -290,7 +290,7 @@ func gyColumns(d convDims, n int) asm.SpanTable {
 func (d convDims) col2imSIMD(col []float32, ldc, g int, x []float32) {
 	taps := d.kh * d.kw
 	sh, sw := d.p.StrideH, d.p.StrideW
-	if sw > 2 {
+	if sw > 2 || !asm.FastGathers() {
 		d.col2imScalar(col, ldc, g, x)
 		return
 	}
@@ -337,7 +337,8 @@ func (d convDims) col2imSIMD(col []float32, ldc, g int, x []float32) {
 // ceilDivInt divides rounding toward +∞.
 func ceilDivInt(a, b int) int { return -floorDiv(-a, b) }
 
-// col2imScalar is col2im for column strides above 2, element by element.
+// col2imScalar is col2im element by element: for column strides above 2,
+// and where the row helpers are not assembly.
 func (d convDims) col2imScalar(col []float32, ldc, g int, x []float32) {
 	taps := d.kh * d.kw
 	for ci := range d.cg {

@@ -17,7 +17,7 @@ import "github.com/modeldoctor/modeldoctor/asm"
 // convolution d.
 func directWorthIt(d convDims) bool {
 	p := d.p
-	if p.StrideH != 1 || p.StrideW != 1 || p.PadH != 0 || p.PadW != 0 || d.depthwise() {
+	if p.StrideH != 1 || p.StrideW != 1 || p.PadH != 0 || p.PadW != 0 || d.depthwise() || !asm.FastGathers() {
 		return false
 	}
 	return d.og <= directMaxOut && d.cg*d.kh*d.kw <= directMaxK

@@ -68,19 +68,31 @@ func newConvPlan(d convDims) *convPlan { return buildConvPlan(d, 1) }
 // dozen convolutions again and again, and building the tables costs as
 // much as a small convolution.
 func newPiecedConvPlan(d convDims) *convPlan {
-	if pl, ok := piecedPlans.Load(d); ok {
+	// Without the assembly gathers a pieced table is gathered lane by lane
+	// in Go, slower than the explicit im2col it replaces.
+	key := planKey{d, asm.FastGathers()}
+	if pl, ok := piecedPlans.Load(key); ok {
 		return pl.(*convPlan)
 	}
 	if planCount.Add(1) > maxCachedPlans { // unusual: many geometries
 		piecedPlans.Clear()
 		planCount.Store(1)
 	}
-	pl, _ := piecedPlans.LoadOrStore(d, buildConvPlan(d, maxPieces))
+	limit := 1
+	if key.fast {
+		limit = maxPieces
+	}
+	pl, _ := piecedPlans.LoadOrStore(key, buildConvPlan(d, limit))
 	return pl.(*convPlan)
 }
 
+type planKey struct {
+	d    convDims
+	fast bool
+}
+
 var (
-	piecedPlans sync.Map // convDims → *convPlan
+	piecedPlans sync.Map // planKey → *convPlan
 	planCount   atomic.Int64
 )
 
