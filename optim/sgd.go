@@ -1,6 +1,7 @@
 package optim
 
 import (
+	"github.com/modeldoctor/modeldoctor/asm"
 	"github.com/modeldoctor/modeldoctor/autograd"
 	"github.com/modeldoctor/modeldoctor/tensor"
 )
@@ -26,7 +27,8 @@ func NewSGD(params []*autograd.Value, o SGDOptions) *SGD {
 }
 
 // Step implements Optimizer. Each parameter is updated in one pass with no
-// temporary, the operations per element in PyTorch's order.
+// temporary, the operations per element in PyTorch's order (the common
+// cases on the asm package's vector kernels, asm.SGD and asm.SGDMomentum).
 func (s *SGD) Step(lr float64) {
 	o := s.Opt
 	l := float32(lr)
@@ -39,9 +41,7 @@ func (s *SGD) Step(lr float64) {
 		g = g[:len(w)]
 		wd := o.WeightDecay
 		if o.Momentum == 0 {
-			for j, v := range w {
-				w[j] = v - l*(g[j]+wd*v)
-			}
+			asm.SGD(w, g, l, wd) // w −= l·(g + wd·w)
 			continue
 		}
 		mu, damp := o.Momentum, 1-o.Dampening
@@ -69,10 +69,7 @@ func (s *SGD) Step(lr float64) {
 				w[j] = v - l*(d+mu*b[j])
 			}
 		} else {
-			for j, v := range w {
-				b[j] = mu*b[j] + damp*(g[j]+wd*v)
-				w[j] = v - l*b[j]
-			}
+			asm.SGDMomentum(w, g, b, l, wd, mu, damp) // b = mu·b + damp·(g + wd·w); w −= l·b
 		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"unsafe"
+
+	"github.com/modeldoctor/modeldoctor/asm"
 )
 
 // UnaryOp names an elementwise function of one tensor (and a scalar p).
@@ -253,6 +255,19 @@ func (CPU) Unary(op UnaryOp, p float32, x, out *Tensor) {
 	xs, os := x.data, out.data
 	parallelFor(len(os), unaryCost(op), func(lo, hi int) {
 		unaryKernel(op, p, xs[lo:hi], os[lo:hi])
+	})
+}
+
+// Unary implements Backend: ReLU, the hot op of a CNN step, runs on
+// asm.Relu (the same bits as reluBits); the rest as in the CPU reference.
+func (SIMD) Unary(op UnaryOp, p float32, x, out *Tensor) {
+	if op != OpRelu {
+		CPU{}.Unary(op, p, x, out)
+		return
+	}
+	xs, os := x.data, out.data
+	parallelFor(len(os), 1, func(lo, hi int) {
+		asm.Relu(os[lo:hi], xs[lo:hi])
 	})
 }
 

@@ -3,6 +3,8 @@ package tensor
 import (
 	"fmt"
 	"math"
+
+	"github.com/modeldoctor/modeldoctor/asm"
 )
 
 // Fused kernels: single passes that package autograd uses where its graph
@@ -31,39 +33,26 @@ const six32 = 0x40c00000
 
 // bandMask keeps g where y's bit pattern b lies in [1, limit] — for
 // limit ≤ +Inf's pattern, where y is positive and at most the float with
-// pattern limit (negative values, zeros and NaNs fall outside) — without
-// a branch: b−1 wraps below limit exactly then, and the sign of the
-// difference becomes the mask.
+// pattern limit (negative values, zeros and NaNs fall outside) — and
+// writes +0 elsewhere (asm.BandMask, vectorised and without branches).
 func bandMask(g, y *Tensor, limit uint32) *Tensor {
 	out := newTensorLike(g)
-	gs, ys, os := u32(g.data), u32(y.data), u32(out.data)
+	gs, ys, os := g.data, y.data, out.data
 	parallelFor(len(os), 1, func(lo, hi int) {
-		yb, gb, ob := ys[lo:hi], gs[lo:hi], os[lo:hi]
-		gb, ob = gb[:len(yb)], ob[:len(yb)]
-		for i, b := range yb {
-			u := int64(b - 1)
-			ob[i] = gb[i] & uint32((u-int64(limit))>>63)
-		}
+		asm.BandMask(os[lo:hi], gs[lo:hi], ys[lo:hi], limit)
 	})
 	return out
 }
 
-// Relu6 returns min(max(x, 0), 6) elementwise, without branches: negative
-// values (and −0, and negative NaNs) become +0 by their sign bit, and
-// patterns above 6's but not NaN become 6. Positive NaNs pass through, as
-// in torch.nn.functional.relu6.
+// Relu6 returns min(max(x, 0), 6) elementwise, by bits (asm.Relu6):
+// negative values (and −0, and negative NaNs) become +0 by their sign bit,
+// and patterns above 6's but not NaN become 6. Positive NaNs pass
+// through, as in torch.nn.functional.relu6.
 func Relu6(x *Tensor) *Tensor {
 	out := newTensorLike(x)
-	xs, os := u32(x.data), u32(out.data)
+	xs, os := x.data, out.data
 	parallelFor(len(os), 1, func(lo, hi int) {
-		xb, ob := xs[lo:hi], os[lo:hi]
-		ob = ob[:len(xb)]
-		for i, v := range xb {
-			r := v &^ uint32(int32(v)>>31)
-			big := ^((int64(r) - six32) >> 63)          // −1 if r ≥ 6's pattern
-			nan := (int64(0x7f800000) - int64(r)) >> 63 // −1 if r is a NaN
-			ob[i] = r ^ (r^six32)&uint32(big&^nan)
-		}
+		asm.Relu6(os[lo:hi], xs[lo:hi])
 	})
 	return out
 }
@@ -81,23 +70,16 @@ func AddBiasInPlace(y, b *Tensor, axis int) {
 		// [B, K] + [K]: rows.
 		parallelFor(outer, c, func(lo, hi int) {
 			for r := lo; r < hi; r++ {
-				row := y.data[r*c : (r+1)*c]
-				bs := b.data[:len(row)]
-				for k := range row {
-					row[k] += bs[k]
-				}
+				asm.AddTo(y.data[r*c:(r+1)*c], b.data)
 			}
 		})
 		return
 	}
+	if c == 0 {
+		return
+	}
 	parallelFor(outer*c, inner, func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			bv := b.data[p%c]
-			run := y.data[p*inner : (p+1)*inner]
-			for k := range run {
-				run[k] += bv
-			}
-		}
+		asm.BiasRows(y.data[lo*inner:hi*inner], hi-lo, inner, b.data, lo%c)
 	})
 }
 
@@ -178,46 +160,27 @@ func channelGeom(op string, x *Tensor) (n, c, inner int) {
 
 // BatchNormStats returns the per-channel mean and biased variance of x
 // [N,C] or [N,C,H,W] over every axis but 1, in float64 and in a fixed
-// order (two passes: the mean, then the squared deviations).
+// order (two passes, the mean, then the squared deviations, each summed
+// in asm's 16 lanes over the channel's N runs in turn).
 func BatchNormStats(x *Tensor) (mean, variance *Tensor) {
 	n, c, inner := channelGeom("BatchNormStats", x)
 	mean, variance = Zeros(c), Zeros(c)
 	cnt := float64(n * inner)
 	parallelFor(c, n*inner*2, func(lo, hi int) {
 		for ch := lo; ch < hi; ch++ {
-			var s float64
-			for i := 0; i < n; i++ {
-				s += sumRun(x.data[(i*c+ch)*inner : (i*c+ch+1)*inner])
+			var s, q asm.Lanes
+			var xs []float32
+			if cnt > 0 {
+				xs = x.data[ch*inner:]
 			}
-			mu := s / cnt
-			var q float64
-			for i := 0; i < n; i++ {
-				q += sqDevRun(x.data[(i*c+ch)*inner:(i*c+ch+1)*inner], mu)
-			}
+			asm.SumLanes(&s, xs, n, inner, c*inner)
+			mu := asm.FoldLanes(&s) / cnt
+			asm.SqDevLanes(&q, xs, n, inner, c*inner, mu)
 			mean.data[ch] = float32(mu)
-			variance.data[ch] = float32(q / cnt)
+			variance.data[ch] = float32(asm.FoldLanes(&q) / cnt)
 		}
 	})
 	return mean, variance
-}
-
-// sqDevRun is Σ (d_i − mu)² in float64 with four partial sums.
-func sqDevRun(d []float32, mu float64) float64 {
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(d); i += 4 {
-		q := d[i : i+4 : i+4]
-		a, b, c, e := float64(q[0])-mu, float64(q[1])-mu, float64(q[2])-mu, float64(q[3])-mu
-		s0 += a * a
-		s1 += b * b
-		s2 += c * c
-		s3 += e * e
-	}
-	for ; i < len(d); i++ {
-		a := float64(d[i]) - mu
-		s0 += a * a
-	}
-	return (s0 + s1) + (s2 + s3)
 }
 
 // ChannelAffine returns x·scale[c] + shift[c] for x [N,C] or [N,C,H,W]
@@ -228,16 +191,11 @@ func ChannelAffine(x, scale, shift *Tensor) *Tensor {
 		panic(fmt.Sprintf("tensor.ChannelAffine: scale %v and shift %v for %v", scale.shape, shift.shape, x.shape))
 	}
 	out := newTensorLike(x)
+	if c == 0 {
+		return out
+	}
 	parallelFor(n*c, inner, func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			a, b := scale.data[p%c], shift.data[p%c]
-			xs := x.data[p*inner : (p+1)*inner]
-			os := out.data[p*inner : (p+1)*inner]
-			os = os[:len(xs)]
-			for k, v := range xs {
-				os[k] = v*a + b
-			}
-		}
+		asm.AffineRows(out.data[lo*inner:hi*inner], x.data[lo*inner:hi*inner], hi-lo, inner, scale.data, shift.data, lo%c)
 	})
 	return out
 }
@@ -249,7 +207,9 @@ func ChannelAffine(x, scale, shift *Tensor) *Tensor {
 //	x̂ = (x − μ)·σ⁻¹,  gβ = Σ g,  gγ = Σ g·x̂,
 //	gx = γ·σ⁻¹·(g − gβ/m − x̂·gγ/m)   (m = N·H·W, sums per channel).
 //
-// The sums run in float64 in a fixed order.
+// The sums run in float64 in a fixed order (asm.BNGradLanes), and gx is
+// k·((g − gβ/m) − x̂·(gγ/m)) with k = γ·σ⁻¹, each operation in float32
+// (asm.BNGradRows).
 func BatchNormBackward(x, g, mean, invstd, gamma *Tensor) (gx, ggamma, gbeta *Tensor) {
 	mustSameShape("BatchNormBackward", x, g)
 	n, c, inner := channelGeom("BatchNormBackward", x)
@@ -258,27 +218,12 @@ func BatchNormBackward(x, g, mean, invstd, gamma *Tensor) (gx, ggamma, gbeta *Te
 	sgx := make([]float64, c)
 	parallelFor(c, n*inner*2, func(lo, hi int) {
 		for ch := lo; ch < hi; ch++ {
-			mu := mean.data[ch]
-			var a, b float64
-			for i := 0; i < n; i++ {
-				xs := x.data[(i*c+ch)*inner : (i*c+ch+1)*inner]
-				gs := g.data[(i*c+ch)*inner : (i*c+ch+1)*inner]
-				gs = gs[:len(xs)]
-				var a0, a1, b0, b1 float64
-				k := 0
-				for ; k+2 <= len(xs); k += 2 {
-					a0 += float64(gs[k])
-					a1 += float64(gs[k+1])
-					b0 += float64(gs[k]) * float64(xs[k]-mu)
-					b1 += float64(gs[k+1]) * float64(xs[k+1]-mu)
-				}
-				for ; k < len(xs); k++ {
-					a0 += float64(gs[k])
-					b0 += float64(gs[k]) * float64(xs[k]-mu)
-				}
-				a += a0 + a1
-				b += b0 + b1
+			var acc [32]float64 // asm's lanes of Σ g, then of Σ g·(x − μ)
+			if n*inner > 0 {
+				asm.BNGradLanes(&acc, x.data[ch*inner:], g.data[ch*inner:], n, inner, c*inner, mean.data[ch])
 			}
+			a := asm.FoldLanes((*asm.Lanes)(acc[:16]))
+			b := asm.FoldLanes((*asm.Lanes)(acc[16:]))
 			sg[ch] = a
 			sgx[ch] = b * float64(invstd.data[ch]) // Σ g·x̂
 			gbeta.data[ch] = float32(a)
@@ -286,27 +231,23 @@ func BatchNormBackward(x, g, mean, invstd, gamma *Tensor) (gx, ggamma, gbeta *Te
 		}
 	})
 	gx = newTensorLike(x)
+	if c == 0 {
+		return gx, ggamma, gbeta
+	}
 	m := float64(n * inner)
-	parallelFor(n*c, inner, func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			ch := p % c
-			is := invstd.data[ch]
-			k := is
-			if gamma != nil {
-				k *= gamma.data[ch]
-			}
-			mu := mean.data[ch]
-			mg := float32(sg[ch] / m)
-			mgx := float32(sgx[ch] / m)
-			xs := x.data[p*inner : (p+1)*inner]
-			gs := g.data[p*inner : (p+1)*inner]
-			os := gx.data[p*inner : (p+1)*inner]
-			gs, os = gs[:len(xs)], os[:len(xs)]
-			for i, v := range xs {
-				xh := (v - mu) * is
-				os[i] = k * (gs[i] - mg - xh*mgx)
-			}
+	params := make([]float32, asm.BNGradParams*c)
+	for ch := range c {
+		is := invstd.data[ch]
+		k := is
+		if gamma != nil {
+			k *= gamma.data[ch]
 		}
+		p := params[ch*asm.BNGradParams:]
+		p[0], p[1], p[2] = mean.data[ch], is, k
+		p[3], p[4] = float32(sg[ch]/m), float32(sgx[ch]/m)
+	}
+	parallelFor(n*c, inner, func(lo, hi int) {
+		asm.BNGradRows(gx.data[lo*inner:hi*inner], x.data[lo*inner:hi*inner], g.data[lo*inner:hi*inner], hi-lo, inner, params, lo%c)
 	})
 	return gx, ggamma, gbeta
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"unsafe"
+
+	"github.com/modeldoctor/modeldoctor/asm"
 )
 
 // PoolParams are the geometry of a 2-d pooling window.
@@ -218,6 +220,22 @@ func (CPU) MaxPool2D(x *Tensor, p PoolParams, out *Tensor, idx []int32) {
 					out.data[o], idx[o] = best, int32(bi)
 				}
 			}
+		}
+	})
+}
+
+// MaxPool2D implements Backend: 2×2, stride-2, unpadded pooling runs on
+// asm.MaxPool2x2 (the same maxima and indices as the reference's
+// maxPool2x2), the rest as in the reference.
+func (SIMD) MaxPool2D(x *Tensor, p PoolParams, out *Tensor, idx []int32) {
+	h, w, ho, wo := x.shape[2], x.shape[3], out.shape[2], out.shape[3]
+	if !(p.KH == 2 && p.KW == 2 && p.StrideH == 2 && p.StrideW == 2 && p.PadH == 0 && p.PadW == 0 && 2*ho <= h && 2*wo <= w) {
+		CPU{}.MaxPool2D(x, p, out, idx)
+		return
+	}
+	parallelFor(x.shape[0]*x.shape[1], h*w, func(lo, hi int) {
+		for pl := lo; pl < hi; pl++ {
+			asm.MaxPool2x2(out.data[pl*ho*wo:(pl+1)*ho*wo], idx[pl*ho*wo:(pl+1)*ho*wo], x.data[pl*h*w:(pl+1)*h*w], w, ho, wo)
 		}
 	})
 }

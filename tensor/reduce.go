@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/modeldoctor/modeldoctor/asm"
 )
 
 // ReduceOp names a reduction.
@@ -156,7 +158,7 @@ func (CPU) Reduce(op ReduceOp, x *Tensor, reduce []bool, out *Tensor) {
 		// x is [R, L] summed over R ([B,K] → [K], [N,C,H,W] → [1,1,H,W]):
 		// accumulate whole rows, which adds each column in the same order
 		// (r ascending) as the general loop below, with contiguous reads.
-		sumRows(x.data, p.redN[0], p.keptN[0], out.data)
+		sumRows(x.data, p.redN[0], p.keptN[0], out.data, false)
 		return
 	}
 	parallelFor(len(out.data), total, func(lo, hi int) {
@@ -170,6 +172,70 @@ func (CPU) Reduce(op ReduceOp, x *Tensor, reduce []bool, out *Tensor) {
 			out.data[o] = reduceRun(op, x.data, base, p, idx)
 		}
 	})
+}
+
+// Reduce implements Backend. Sums whose innermost reduced axis is
+// contiguous run on the asm package's vector kernels: column sums
+// (asm.ColSums, the same bits as the reference's sumRows) and runs summed
+// into 16 float64 lanes (asm.SumLanes; a fixed order, but not the
+// reference's four partial sums, so the last bit can differ from it).
+// Everything else is the reference's.
+func (SIMD) Reduce(op ReduceOp, x *Tensor, reduce []bool, out *Tensor) {
+	p := newReducePlan(x.shape, reduce)
+	nr := len(p.redN)
+	if op == OpSum && len(p.keptN) == 1 && p.keptSt[0] == 1 && nr == 1 && p.redSt[0] == p.keptN[0] {
+		sumRows(x.data, p.redN[0], p.keptN[0], out.data, true)
+		return
+	}
+	if op != OpSum || nr == 0 || p.redSt[nr-1] != 1 {
+		CPU{}.Reduce(op, x, reduce, out)
+		return
+	}
+	total := Numel(p.redN)
+	parallelFor(len(out.data), total, func(lo, hi int) {
+		idx := make([]int, nr)
+		for o := lo; o < hi; o++ {
+			base, r := 0, o
+			for i := len(p.keptN) - 1; i >= 0; i-- {
+				base += (r % p.keptN[i]) * p.keptSt[i]
+				r /= p.keptN[i]
+			}
+			out.data[o] = float32(sumLanesRun(x.data, base, p, idx))
+		}
+	})
+}
+
+// sumLanesRun is reduceRun's sum for a contiguous innermost reduced axis,
+// in asm's lanes: the last two reduced axes form one asm.SumLanes call
+// (runs of the innermost axis), the others an odometer around it.
+func sumLanesRun(data []float32, base int, p reducePlan, idx []int) float64 {
+	nr := len(p.redN)
+	innerN := p.redN[nr-1]
+	runs, stride := 1, innerN
+	if nr >= 2 {
+		runs, stride = p.redN[nr-2], p.redSt[nr-2]
+	}
+	clear(idx)
+	var acc asm.Lanes
+	for {
+		off := base
+		for i := 0; i < nr-2; i++ {
+			off += idx[i] * p.redSt[i]
+		}
+		asm.SumLanes(&acc, data[off:], runs, innerN, stride)
+		i := nr - 3
+		for ; i >= 0; i-- {
+			idx[i]++
+			if idx[i] < p.redN[i] {
+				break
+			}
+			idx[i] = 0
+		}
+		if i < 0 {
+			break
+		}
+	}
+	return asm.FoldLanes(&acc)
 }
 
 // reduceRun reduces the elements reachable from base over the plan's
@@ -254,8 +320,9 @@ func sumRun(d []float32) float64 {
 }
 
 // sumRows writes out[l] = Σ_r x[r·cols + l] for x [rows, cols], each
-// column summed in float64 in row order; workers split the columns.
-func sumRows(x []float32, rows, cols int, out []float32) {
+// column summed in float64 in row order; workers split the columns. vec
+// runs the additions on asm.ColSums (the same order, so the same bits).
+func sumRows(x []float32, rows, cols int, out []float32, vec bool) {
 	const block = 256 // columns per accumulator block (stays in L1)
 	blocks := (cols + block - 1) / block
 	parallelFor(blocks, rows*block, func(lo, hi int) {
@@ -265,11 +332,15 @@ func sumRows(x []float32, rows, cols int, out []float32) {
 			c1 := min(c0+block, cols)
 			a := acc[:c1-c0]
 			clear(a)
-			for r := 0; r < rows; r++ {
-				row := x[r*cols+c0 : r*cols+c1]
-				row = row[:len(a)]
-				for k, v := range row {
-					a[k] += float64(v)
+			if vec {
+				asm.ColSums(a, x[c0:], rows, cols)
+			} else {
+				for r := 0; r < rows; r++ {
+					row := x[r*cols+c0 : r*cols+c1]
+					row = row[:len(a)]
+					for k, v := range row {
+						a[k] += float64(v)
+					}
 				}
 			}
 			o := out[c0:c1]
