@@ -226,16 +226,27 @@ func (CPU) MaxPool2D(x *Tensor, p PoolParams, out *Tensor, idx []int32) {
 
 // MaxPool2D implements Backend: 2×2, stride-2, unpadded pooling runs on
 // asm.MaxPool2x2 (the same maxima and indices as the reference's
-// maxPool2x2), the rest as in the reference.
+// maxPool2x2), other windows (GoogLeNet's and Inception's 3×3) on
+// asm.MaxPoolPlane where it is assembly, the rest as in the reference.
 func (SIMD) MaxPool2D(x *Tensor, p PoolParams, out *Tensor, idx []int32) {
 	h, w, ho, wo := x.shape[2], x.shape[3], out.shape[2], out.shape[3]
-	if !(p.KH == 2 && p.KW == 2 && p.StrideH == 2 && p.StrideW == 2 && p.PadH == 0 && p.PadW == 0 && 2*ho <= h && 2*wo <= w) {
+	planes := x.shape[0] * x.shape[1]
+	if p.KH == 2 && p.KW == 2 && p.StrideH == 2 && p.StrideW == 2 && p.PadH == 0 && p.PadW == 0 && 2*ho <= h && 2*wo <= w {
+		parallelFor(planes, h*w, func(lo, hi int) {
+			for pl := lo; pl < hi; pl++ {
+				asm.MaxPool2x2(out.data[pl*ho*wo:(pl+1)*ho*wo], idx[pl*ho*wo:(pl+1)*ho*wo], x.data[pl*h*w:(pl+1)*h*w], w, ho, wo)
+			}
+		})
+		return
+	}
+	if !asm.FastGathers() {
 		CPU{}.MaxPool2D(x, p, out, idx)
 		return
 	}
-	parallelFor(x.shape[0]*x.shape[1], h*w, func(lo, hi int) {
+	parallelFor(planes, ho*wo*p.KH*p.KW, func(lo, hi int) {
 		for pl := lo; pl < hi; pl++ {
-			asm.MaxPool2x2(out.data[pl*ho*wo:(pl+1)*ho*wo], idx[pl*ho*wo:(pl+1)*ho*wo], x.data[pl*h*w:(pl+1)*h*w], w, ho, wo)
+			asm.MaxPoolPlane(out.data[pl*ho*wo:(pl+1)*ho*wo], idx[pl*ho*wo:(pl+1)*ho*wo], x.data[pl*h*w:(pl+1)*h*w],
+				h, w, ho, wo, p.KH, p.KW, p.StrideH, p.StrideW, p.PadH, p.PadW)
 		}
 	})
 }

@@ -73,6 +73,7 @@ var poolCases = []poolCase{
 	{1, 2, 9, 9, PoolParams{KH: 4, KW: 4, StrideH: 3, StrideW: 3, PadH: 2, PadW: 2, CeilMode: true}},
 	{1, 1, 3, 3, PoolParams{KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadH: 1, PadW: 1}},
 	{8, 16, 32, 32, PoolParams{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}}, // parallel
+	{2, 3, 18, 35, PoolParams{KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadH: 1, PadW: 1}},  // GoogLeNet's, 3 chunks of 16
 }
 
 func (c poolCase) String() string { return fmt.Sprintf("x[%d,%d,%d,%d] %+v", c.n, c.c, c.h, c.w, c.p) }

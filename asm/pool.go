@@ -1,0 +1,53 @@
+package asm
+
+import (
+	"fmt"
+	"math"
+)
+
+// MaxPoolPlane is the max pooling of one h×w plane into ho×wo outputs with
+// a kh×kw window, strides sh, sw and padding ph, pw (padding never wins):
+// out[o] is the window's maximum and idx[o] its flat position iy·w + ix in
+// the plane. Ties go to the first position in row-major window order; a
+// NaN wins over any number, and a later NaN over an earlier one; a window
+// of -Inf (or with no element inside the plane) reports its first position
+// inside the plane. These are package tensor's reference rules, which the
+// GoogLeNet and Inception windows (3×3, strides 1 and 2) need at speed.
+func MaxPoolPlane(out []float32, idx []int32, x []float32, h, w, ho, wo, kh, kw, sh, sw, ph, pw int) {
+	if h <= 0 || w <= 0 || ho <= 0 || wo <= 0 || kh <= 0 || kw <= 0 || sh <= 0 || sw <= 0 || ph < 0 || pw < 0 ||
+		len(x) < h*w || len(out) < ho*wo || len(idx) < ho*wo || h*w > math.MaxInt32 {
+		panic(fmt.Sprintf("asm.MaxPoolPlane: %dx%d plane (len %d) to %dx%d (len %d, %d) with %dx%d window, stride %d,%d, pad %d,%d",
+			h, w, len(x), ho, wo, len(out), len(idx), kh, kw, sh, sw, ph, pw))
+	}
+	for oy := range ho {
+		y0, y1 := oy*sh-ph, oy*sh-ph+kh
+		y0, y1 = max(y0, 0), min(y1, h)
+		o := out[oy*wo : (oy+1)*wo]
+		ix := idx[oy*wo : (oy+1)*wo]
+		if active.Load().ops.avx512 && y0 < y1 {
+			tail := uint64(0xffff)
+			if wo%16 != 0 {
+				tail = 1<<(wo%16) - 1
+			}
+			maxPoolRowAVX512(&o[0], &ix[0], &x[0], w, (wo+15)/16, tail, y0, y1, kw, sw, pw)
+			continue
+		}
+		maxPoolRowGo(o, ix, x, w, y0, y1, kw, sw, pw)
+	}
+}
+
+func maxPoolRowGo(out []float32, idx []int32, x []float32, w, y0, y1, kw, sw, pw int) {
+	for ox := range out {
+		x0, x1 := ox*sw-pw, ox*sw-pw+kw
+		x0, x1 = max(x0, 0), min(x1, w)
+		best, bi := float32(math.Inf(-1)), y0*w+x0
+		for iy := y0; iy < y1; iy++ {
+			for ix := x0; ix < x1; ix++ {
+				if v := x[iy*w+ix]; v > best || v != v {
+					best, bi = v, iy*w+ix
+				}
+			}
+		}
+		out[ox], idx[ox] = best, int32(bi)
+	}
+}
