@@ -42,6 +42,10 @@ type kernel struct {
 // that escape analysis keeps their callers' small buffers on the stack.
 type simdOps struct {
 	avx512 bool
+	// avx2: the AVX2 versions of the one-piece, step-1 gathers and of
+	// Transpose (gather_avx2_amd64.s), for the avx2 kernel. The other
+	// helpers stay Go loops, so FastGathers still reports false.
+	avx2 bool
 }
 
 // kernels lists the implementations usable on this CPU, best first.

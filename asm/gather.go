@@ -167,7 +167,12 @@ func GatherRows(dst []float32, src []float32, t SpanTable, r0, rows, j0, width i
 	if len(dst) < rows*width {
 		panic(fmt.Sprintf("asm.GatherRows: len(dst) = %d, want >= %d", len(dst), rows*width))
 	}
-	if active.Load().ops.avx512 && j0%16 == 0 && width%16 == 0 {
+	ops := active.Load().ops
+	if !ops.avx512 && ops.avx2 && j0%16 == 0 && width%16 == 0 && t.pieces == 1 && t.step == 1 {
+		gatherRowsA2(dst, rows, width/16, src, t, r0, j0/16)
+		return
+	}
+	if ops.avx512 && j0%16 == 0 && width%16 == 0 {
 		if t.pieces > 1 || t.step > 1 {
 			gatherPiecesA512(dst, rows, width/16, src, t, r0, j0/16)
 			return
@@ -193,7 +198,12 @@ func GatherCols(dst []float32, ldd int, src []float32, t SpanTable, r0, rows, j0
 	if len(dst) < (steps-1)*ldd+rows {
 		panic(fmt.Sprintf("asm.GatherCols: len(dst) = %d, want >= %d", len(dst), (steps-1)*ldd+rows))
 	}
-	if !active.Load().ops.avx512 || j0%16 != 0 {
+	ops := active.Load().ops
+	if !ops.avx512 && ops.avx2 && j0%16 == 0 && t.pieces == 1 && t.step == 1 {
+		gatherColsA2(dst, ldd, src, t, r0, rows, j0, steps)
+		return
+	}
+	if !ops.avx512 || j0%16 != 0 {
 		gatherColsGo(dst, ldd, src, t, r0, rows, j0, steps)
 		return
 	}
@@ -314,7 +324,12 @@ func Transpose(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 	if ldd < rows || lds < cols || len(src) < (rows-1)*lds+cols || len(dst) < (cols-1)*ldd+rows {
 		panic(fmt.Sprintf("asm.Transpose: %dx%d with lds %d, ldd %d, len(src) %d, len(dst) %d", rows, cols, lds, ldd, len(src), len(dst)))
 	}
-	if !active.Load().ops.avx512 {
+	ops := active.Load().ops
+	if !ops.avx512 && ops.avx2 {
+		transposeA2(dst, ldd, src, lds, rows, cols)
+		return
+	}
+	if !ops.avx512 {
 		transposeGo(dst, ldd, src, lds, rows, cols)
 		return
 	}

@@ -53,6 +53,7 @@ func archKernels() []*kernel {
 			return float64(n) * peakFlopsAVX2
 		})
 		k.transposeA = transposeA6
+		k.ops = simdOps{avx2: true}
 		ks = append(ks, k)
 	}
 	return ks
