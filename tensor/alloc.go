@@ -65,7 +65,17 @@ var (
 	}
 )
 
-func init() { pool.limit = 1 << 30 }
+func init() { pool.limit = defaultPoolLimit() }
+
+// defaultPoolLimit is half the machine's memory (at least 1 GiB, and 1
+// GiB where the size is unknown): a training step of a large network at
+// batch 32 (Inception-v3: ~4 GiB) must be able to keep all its buffers,
+// or every step faults in gigabytes of fresh pages, as a cap of 1 GiB
+// did (2 s of system time per Inception-v3 step). The free lists only
+// ever hold what the program once used.
+func defaultPoolLimit() int64 {
+	return max(1<<30, physicalMemory()/2)
+}
 
 // PoolStats counts the allocator's traffic since the program started.
 type PoolStats struct {
@@ -83,8 +93,8 @@ func Stats() PoolStats {
 	return s
 }
 
-// SetPoolLimit caps the bytes the free lists may hold (1 GiB by default;
-// 0 disables reuse) and returns the previous cap. Buffers released beyond
+// SetPoolLimit caps the bytes the free lists may hold (half the machine's
+// memory by default; 0 disables reuse) and returns the previous cap. Buffers released beyond
 // the cap are left to the garbage collector.
 func SetPoolLimit(bytes int64) int64 {
 	pool.Lock()

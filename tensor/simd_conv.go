@@ -31,6 +31,15 @@ import (
 // into a fixed number of parts, each summed by one worker and added in a
 // fixed order. Results are therefore bitwise the same for any GOMAXPROCS.
 
+// scratch returns n floats of pooled, uninitialised storage and the func
+// that hands it back: the kernels' temporaries come from the tensors' free
+// lists, so a training step reuses them instead of faulting in fresh pages
+// for every call (make's would be garbage after each).
+func scratch(n int) ([]float32, func()) {
+	t := newTensor([]int{n})
+	return t.data, func() { Release(t) }
+}
+
 // pointwise reports whether the convolution is a plain 1×1 one, whose
 // im2col matrix is the input plane itself.
 func (d convDims) pointwise() bool {
@@ -95,7 +104,9 @@ func convForward(d convDims, x, w, out []float32) {
 	forItems(chunks, pl.nb*d.o*kk*hw, perChunk, func(lo, hi int) {
 		var tmp []float32
 		if pl.nb > 1 {
-			tmp = make([]float32, d.og*pl.cols(pl.nb))
+			var done func()
+			tmp, done = scratch(d.og * pl.cols(pl.nb))
+			defer done()
 		}
 		for c := lo; c < hi; c++ {
 			i0, m := pl.chunk(c)
@@ -125,7 +136,8 @@ func convForwardIm2col(d convDims, x, w, out []float32) {
 	tab := storedSpans(kk, hw)
 	perImage, threads := workSplit(d.n)
 	forItems(d.n, d.o*kk*hw, perImage, func(lo, hi int) {
-		col := make([]float32, kk*hw)
+		col, done := scratch(kk * hw)
+		defer done()
 		for i := lo; i < hi; i++ {
 			xi := x[i*d.c*d.h*d.w:]
 			for g := range d.g {
@@ -235,7 +247,8 @@ func convInputGradCol2im(d convDims, gy, w, gx []float32) {
 	m := max(1, min(d.n, col2imBytes/(4*kk*16*segs)))
 	chunks := (d.n + m - 1) / m
 	// Wᵀ once, so that the GEMMs pack A from a plain row-major matrix.
-	wT := make([]float32, len(w))
+	wT, done := scratch(len(w))
+	defer done()
 	for g := range d.g {
 		asm.Transpose(wT[g*d.og*kk:], d.og, w[g*d.og*kk:], kk, d.og, kk)
 	}
@@ -248,7 +261,8 @@ func convInputGradCol2im(d convDims, gy, w, gx []float32) {
 	clear(gx) // col2im adds into it
 	perChunk, threads := workSplit(chunks)
 	forItems(chunks, m*d.o*kk*hw, perChunk, func(lo, hi int) {
-		col := make([]float32, kk*m*16*segs)
+		col, done := scratch(kk * m * 16 * segs)
+		defer done()
 		for c := lo; c < hi; c++ {
 			i0, n := c*m, min(m, d.n-c*m)
 			cols := n * 16 * segs
@@ -406,7 +420,9 @@ func convWeightGrad(d convDims, x, gy, gw []float32) {
 	direct := wideTiles(kk, d.og) // gw = Σ gy·colᵀ rather than gwᵀ = Σ col·gyᵀ
 	var gwT []float32
 	if !direct {
-		gwT = make([]float32, kk*d.og)
+		var done func()
+		gwT, done = scratch(kk * d.og)
+		defer done()
 	}
 	for g := range d.g {
 		out := gwT
@@ -454,7 +470,9 @@ func sumParts(items, cost int, out []float32, acc func(dst []float32, lo, hi, th
 	bufs := make([][]float32, parts)
 	bufs[0] = out
 	for p := 1; p < parts; p++ {
-		bufs[p] = make([]float32, len(out))
+		var done func()
+		bufs[p], done = scratch(len(out))
+		defer done()
 	}
 	perPart, threads := workSplit(parts)
 	forItems(parts, cost*items/parts, perPart, func(lo, hi int) {
@@ -472,12 +490,15 @@ func sumParts(items, cost int, out []float32, acc func(dst []float32, lo, hi, th
 // buffer otherwise.
 func convWeightGradDirect(d convDims, x, gy, gw []float32) {
 	kk, hw := d.cg*d.kh*d.kw, d.ho*d.wo
-	gwT := make([]float32, kk*d.og)
+	gwT, done := scratch(kk * d.og)
+	defer done()
 	for g := range d.g {
 		sumParts(d.n, d.og*kk*hw, gwT, func(dst []float32, lo, hi, threads int) {
 			var col []float32
 			if !d.pointwise() {
-				col = make([]float32, kk*hw)
+				var done func()
+				col, done = scratch(kk * hw)
+				defer done()
 			}
 			for i := lo; i < hi; i++ {
 				xi := x[i*d.c*d.h*d.w:]

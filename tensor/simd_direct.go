@@ -58,7 +58,8 @@ func directForward(d convDims, x, w, out []float32) {
 	s, n := directShifts(d)
 	kk, plane := d.cg*d.kh*d.kw, d.h*d.w
 	parallelFor(d.n, d.o*kk*n, func(lo, hi int) {
-		wide := make([]float32, n)
+		wide, done := scratch(n)
+		defer done()
 		for i := lo; i < hi; i++ {
 			for o := range d.o {
 				g := o / d.og
