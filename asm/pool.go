@@ -51,3 +51,56 @@ func maxPoolRowGo(out []float32, idx []int32, x []float32, w, y0, y1, kw, sw, pw
 		out[ox], idx[ox] = best, int32(bi)
 	}
 }
+
+// AvgPoolPlane is the average pooling of one h×w plane into ho×wo outputs,
+// window and geometry as MaxPoolPlane: each output is the sum of its
+// window's elements inside the plane, in row-major order, divided by the
+// window's size clipped to the padded plane (includePad, PyTorch's
+// count_include_pad) or by the number of elements summed.
+func AvgPoolPlane(out []float32, x []float32, h, w, ho, wo, kh, kw, sh, sw, ph, pw int, includePad bool) {
+	if h <= 0 || w <= 0 || ho <= 0 || wo <= 0 || kh <= 0 || kw <= 0 || sh <= 0 || sw <= 0 || ph < 0 || pw < 0 ||
+		len(x) < h*w || len(out) < ho*wo || h*w > math.MaxInt32 {
+		panic(fmt.Sprintf("asm.AvgPoolPlane: %dx%d plane (len %d) to %dx%d (len %d) with %dx%d window, stride %d,%d, pad %d,%d",
+			h, w, len(x), ho, wo, len(out), kh, kw, sh, sw, ph, pw))
+	}
+	inc := 0
+	if includePad {
+		inc = 1
+	}
+	for oy := range ho {
+		lo := oy*sh - ph
+		y0, y1 := max(lo, 0), min(lo+kh, h)
+		fh := y1 - y0
+		if includePad {
+			fh = min(lo+kh, h+ph) - lo
+		}
+		o := out[oy*wo : (oy+1)*wo]
+		if active.Load().ops.avx512 && y0 < y1 {
+			tail := uint64(0xffff)
+			if wo%16 != 0 {
+				tail = 1<<(wo%16) - 1
+			}
+			avgPoolRowAVX512(&o[0], &x[0], w, (wo+15)/16, tail, y0, y1, kw, sw, pw, fh, inc)
+			continue
+		}
+		avgPoolRowGo(o, x, w, y0, y1, kw, sw, pw, fh, includePad)
+	}
+}
+
+func avgPoolRowGo(out []float32, x []float32, w, y0, y1, kw, sw, pw, fh int, includePad bool) {
+	for ox := range out {
+		lo := ox*sw - pw
+		x0, x1 := max(lo, 0), min(lo+kw, w)
+		var s float32
+		for iy := y0; iy < y1; iy++ {
+			for ix := x0; ix < x1; ix++ {
+				s += x[iy*w+ix]
+			}
+		}
+		div := fh * (x1 - x0)
+		if includePad {
+			div = fh * (min(lo+kw, w+pw) - lo)
+		}
+		out[ox] = s / float32(div)
+	}
+}

@@ -109,3 +109,96 @@ mpcol:
 	JNZ       mpchunk
 	VZEROUPPER
 	RET
+
+// func avgPoolRowAVX512(out *float32, x *float32, w, chunks int, tail uint64, y0, y1, kw, sw, pw, fh, includePad int)
+// One output row of AvgPoolPlane (pool.go): per lane, the masked gathers
+// of maxPoolRowAVX512 summed in the same row-major order (masked adds),
+// then divided by fh times the lane's window width: clipped to the padded
+// plane (includePad) or to the plane. Requires y0 < y1, chunks >= 1.
+//
+//	DI out   SI plane   R9 chunks left   CX iy   BX kj
+//	Z31 lo = ox·sw − pw   Z30 iota   Z29 w   Z28 zero   Z26 16·sw
+//	Z25 ones   Z24 kw   Z23 w + pw   Z22 fh   Z0 sum   K7 store lanes
+TEXT ·avgPoolRowAVX512(SB), NOSPLIT, $0-96
+	MOVQ out+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ chunks+24(FP), R9
+
+	VMOVDQU32    iota16<>(SB), Z30
+	VPBROADCASTD w+16(FP), Z29
+	VPXORD       Z28, Z28, Z28
+	MOVL         $1, AX
+	VPBROADCASTD AX, Z25
+	VPBROADCASTD kw+56(FP), Z24
+	MOVQ         w+16(FP), AX
+	ADDQ         pw+72(FP), AX
+	VPBROADCASTD AX, Z23
+	VPBROADCASTD fh+80(FP), Z22
+	MOVQ         sw+64(FP), AX
+	VPBROADCASTD AX, Z26
+	VPMULLD      Z26, Z30, Z31
+	SHLQ         $4, AX
+	VPBROADCASTD AX, Z26
+	MOVQ         pw+72(FP), AX
+	VPBROADCASTD AX, Z2
+	VPSUBD       Z2, Z31, Z31
+
+apchunk:
+	MOVW  $0xffff, AX
+	CMPQ  R9, $1
+	JNE   apfull
+	MOVQ  tail+32(FP), AX
+
+apfull:
+	KMOVW   AX, K7
+	VPXORD  Z0, Z0, Z0
+	MOVQ    y0+40(FP), CX
+
+aprow:
+	MOVQ         CX, AX
+	IMULQ        w+16(FP), AX
+	VPBROADCASTD AX, Z5
+	VMOVDQA32    Z31, Z3
+	XORQ         BX, BX
+
+apcol:
+	VPCMPD     $5, Z28, Z3, K7, K1 // ix >= 0, within the stored lanes
+	VPCMPD     $1, Z29, Z3, K1, K1 // ix < w
+	VPADDD     Z5, Z3, Z4
+	KMOVW      K1, K2
+	VPXORD     Z2, Z2, Z2
+	VGATHERDPS (SI)(Z4*4), K2, Z2
+	VADDPS     Z2, Z0, K1, Z0
+	VPADDD     Z25, Z3, Z3
+	INCQ       BX
+	CMPQ       BX, kw+56(FP)
+	JLT        apcol
+
+	INCQ CX
+	CMPQ CX, y1+48(FP)
+	JLT  aprow
+
+	// Window width: min(lo + kw, w + pw) − lo, or min(lo + kw, w) − max(lo, 0).
+	VPADDD Z24, Z31, Z6
+	CMPQ   includePad+88(FP), $0
+	JEQ    apexclude
+	VPMINSD Z23, Z6, Z6
+	VPSUBD  Z31, Z6, Z6
+	JMP     apdiv
+
+apexclude:
+	VPMINSD Z29, Z6, Z6
+	VPMAXSD Z28, Z31, Z7
+	VPSUBD  Z7, Z6, Z6
+
+apdiv:
+	VPMULLD   Z22, Z6, Z6
+	VCVTDQ2PS Z6, Z6
+	VDIVPS    Z6, Z0, Z0
+	VMOVUPS   Z0, K7, (DI)
+	ADDQ      $64, DI
+	VPADDD    Z26, Z31, Z31
+	DECQ      R9
+	JNZ       apchunk
+	VZEROUPPER
+	RET

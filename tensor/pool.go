@@ -324,6 +324,89 @@ func keyMax(a, b int64) int64 {
 }
 
 // AvgPool2D implements Backend.
+// AvgPool2D implements Backend: asm.AvgPoolPlane where the helpers are
+// assembly (the same sums, in the same order, and divisors as the
+// reference).
+func (SIMD) AvgPool2D(x *Tensor, p PoolParams, out *Tensor) {
+	if !asm.FastGathers() {
+		CPU{}.AvgPool2D(x, p, out)
+		return
+	}
+	h, w, ho, wo := x.shape[2], x.shape[3], out.shape[2], out.shape[3]
+	parallelFor(x.shape[0]*x.shape[1], ho*wo*p.KH*p.KW, func(lo, hi int) {
+		for pl := lo; pl < hi; pl++ {
+			asm.AvgPoolPlane(out.data[pl*ho*wo:(pl+1)*ho*wo], x.data[pl*h*w:(pl+1)*h*w],
+				h, w, ho, wo, p.KH, p.KW, p.StrideH, p.StrideW, p.PadH, p.PadW, p.CountIncludePad)
+		}
+	})
+}
+
+// AvgPool2DTranspose implements Backend: each output's share gy/div is
+// added back over its window a kernel row per pass (asm.Col2imRows and
+// Col2imRowsStep2, the scatter of col2im), for column strides 1 and 2.
+// Kernel rows and columns run backwards, so every input receives its
+// shares in the reference's order (outputs ascending): the same bits.
+func (SIMD) AvgPool2DTranspose(gy *Tensor, p PoolParams, gx *Tensor) {
+	if !asm.FastGathers() || p.StrideW > 2 {
+		CPU{}.AvgPool2DTranspose(gy, p, gx)
+		return
+	}
+	h, w, ho, wo := gx.shape[2], gx.shape[3], gy.shape[2], gy.shape[3]
+	sh, sw := p.StrideH, p.StrideW
+	divs := make([]float32, ho*wo)
+	for oy := range ho {
+		y0, y1, fh := window(oy, p.KH, sh, p.PadH, h)
+		for ox := range wo {
+			x0, x1, fw := window(ox, p.KW, sw, p.PadW, w)
+			div := fh * fw
+			if !p.CountIncludePad {
+				div = (y1 - y0) * (x1 - x0)
+			}
+			divs[oy*wo+ox] = float32(div)
+		}
+	}
+	// Tap kj (taken from the last) adds output ox into column
+	// ix = sw·ox − pw + kj.
+	chunks := (w + 15) / 16
+	offs := make([]int, p.KW)
+	masks := make([]uint16, p.KW*chunks)
+	for t := range p.KW {
+		off := p.KW - 1 - t - p.PadW
+		offs[t] = -off
+		if sw == 2 {
+			offs[t] = -floorDiv(off, 2)
+		}
+		for ox := range wo {
+			if ix := sw*ox + off; ix >= 0 && ix < w {
+				masks[t*chunks+ix/16] |= 1 << (ix % 16)
+			}
+		}
+	}
+	parallelFor(gx.shape[0]*gx.shape[1], h*w, func(lo, hi int) {
+		gd, done := scratch(ho * wo)
+		defer done()
+		for pl := lo; pl < hi; pl++ {
+			for o, g := range gy.data[pl*ho*wo : (pl+1)*ho*wo] {
+				gd[o] = g / divs[o]
+			}
+			plane := gx.data[pl*h*w : (pl+1)*h*w]
+			for ki := p.KH - 1; ki >= 0; ki-- {
+				dy := ki - p.PadH
+				oy0, oy1 := max(0, ceilDivInt(-dy, sh)), min(ho, floorDiv(h-1-dy, sh)+1)
+				if oy0 >= oy1 {
+					continue
+				}
+				dst, src := plane[(sh*oy0+dy)*w:], gd[oy0*wo:]
+				if sw == 1 {
+					asm.Col2imRows(dst, sh*w, src, wo, offs, masks, oy1-oy0, w)
+				} else {
+					asm.Col2imRowsStep2(dst, sh*w, src, wo, offs, masks, oy1-oy0, w)
+				}
+			}
+		}
+	})
+}
+
 func (CPU) AvgPool2D(x *Tensor, p PoolParams, out *Tensor) {
 	h, w, ho, wo := x.shape[2], x.shape[3], out.shape[2], out.shape[3]
 	planes := x.shape[0] * x.shape[1]
