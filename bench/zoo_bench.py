@@ -252,7 +252,7 @@ def report(raw_path, out_path):
       '-test.benchtime Ss -test.cpu T -test.count 2` (= `go test -run XXX -bench \'TrainStep/^NAME$\' -benchtime Ss '
       '-cpu T -count 2 ./zoo`); the first of the two results is the warm-up and is discarded. In the second, go test '
       'runs b.N=1 on a fresh model and reports it if that step alone exceeds S, else predicts N and times N steps '
-      'of another fresh model (so a figure may include a model\'s first step: its gradient and momentum buffers).')
+      'of another fresh model; each fresh model takes one untimed step first, as PyTorch does.')
     w('- The twins in `bench/torch_zoo.py` are checked against the fixtures before timing (`torch_zoo.py verify`: '
       'parameter count, state-dict names/order/shapes, eval logits within 1e-4; the run stops if one differs).')
     loads = [r['load'] for r in runs if 'load' in r]
