@@ -102,6 +102,8 @@ var convCases = []convCase{
 	{2, 2, 12, 12, 10, 3, 3, ConvParams{}},                     // unpadded, 10 outputs: GEMM on pieces, folded
 	{2, 1, 21, 21, 9, 5, 5, ConvParams{}},                      // unpadded 17×17, 9 outputs: GEMM on pieces
 	{2, 4, 9, 8, 6, 3, 2, ConvParams{Groups: 2, DilationH: 2}}, // unpadded, grouped, dilated: direct kernels
+	{5, 7, 1, 1, 9, 1, 1, ConvParams{}},                        // 1×1 on 1×1 planes: one GEMM per face
+	{3, 4, 1, 1, 6, 1, 1, ConvParams{Groups: 2}},               // grouped 1×1 on 1×1 planes
 }
 
 func TestConv2DVsNaive(t *testing.T) {

@@ -75,11 +75,24 @@ func (SIMD) Conv2D(x, w *Tensor, p ConvParams, out *Tensor) {
 		depthwiseForward(d, x.data, w.data, out.data)
 		return
 	}
+	if d.singlePixel() {
+		// out[n][o] = Σ_c x[n][c]·w[o][c]: one GEMM over the batch.
+		asm.Sgemm(false, true, d.n, d.o, d.c, 1, x.data, d.c, w.data, d.c, 0, out.data, d.o)
+		return
+	}
 	if directWorthIt(d) {
 		directForward(d, x.data, w.data, out.data)
 		return
 	}
 	convForward(d, x.data, w.data, out.data)
+}
+
+// singlePixel reports whether the convolution is a plain 1×1 one on 1×1
+// planes (EfficientNet's and MnasNet's last stages at 32×32 inputs): its
+// faces are single matrix products over the batch, where the folded
+// per-image GEMMs would pad each image's one position to 16 columns.
+func (d convDims) singlePixel() bool {
+	return d.pointwise() && d.g == 1 && d.h*d.w == 1
 }
 
 // convForward computes out = conv(x, w) for the geometry d.
@@ -163,6 +176,11 @@ func (SIMD) Conv2DInputGrad(gy, w *Tensor, p ConvParams, gx *Tensor) {
 	d := newConvDims(gx.shape, w.shape, gy.shape, p)
 	if d.depthwise() {
 		depthwiseInputGrad(d, gy.data, w.data, gx.data)
+		return
+	}
+	if d.singlePixel() {
+		// gx[n][c] = Σ_o gy[n][o]·w[o][c]
+		asm.Sgemm(false, false, d.n, d.c, d.o, 1, gy.data, d.o, w.data, d.c, 0, gx.data, d.c)
 		return
 	}
 	// The transposed convolution visits every input position for every
@@ -388,6 +406,11 @@ func (SIMD) Conv2DWeightGrad(x, gy *Tensor, p ConvParams, gw *Tensor) {
 	d := newConvDims(x.shape, gw.shape, gy.shape, p)
 	if d.depthwise() {
 		depthwiseWeightGrad(d, x.data, gy.data, gw.data)
+		return
+	}
+	if d.singlePixel() {
+		// gw[o][c] = Σ_n gy[n][o]·x[n][c]
+		asm.Sgemm(true, false, d.o, d.c, d.n, 1, gy.data, d.o, x.data, d.c, 0, gw.data, d.c)
 		return
 	}
 	if directWorthIt(d) {
