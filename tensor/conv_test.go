@@ -104,6 +104,10 @@ var convCases = []convCase{
 	{2, 4, 9, 8, 6, 3, 2, ConvParams{Groups: 2, DilationH: 2}}, // unpadded, grouped, dilated: direct kernels
 	{5, 7, 1, 1, 9, 1, 1, ConvParams{}},                        // 1×1 on 1×1 planes: one GEMM per face
 	{3, 4, 1, 1, 6, 1, 1, ConvParams{Groups: 2}},               // grouped 1×1 on 1×1 planes
+	{5, 3, 2, 2, 4, 1, 1, ConvParams{}},                        // 1×1 on 2×2 planes: dense folding, 4 pieces
+	{9, 3, 2, 4, 5, 1, 1, ConvParams{}},                        // 8 positions: 2 pieces
+	{7, 2, 1, 2, 3, 1, 1, ConvParams{}},                        // 2 positions: 8 pieces
+	{70, 2, 2, 2, 3, 1, 1, ConvParams{}},                       // two chunks, the last short
 }
 
 func TestConv2DVsNaive(t *testing.T) {

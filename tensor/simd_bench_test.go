@@ -32,6 +32,8 @@ var convBenchShapes = []convBenchShape{
 	{"lenet5_conv2_5x5_6-16_14x14", 64, 6, 14, 16, 5, 1, 0, 1},
 	{"refnet_conv1_5x5_1-32_28x28", 64, 1, 28, 32, 5, 1, 0, 1},
 	{"refnet_conv2_5x5_32-64_12x12", 64, 32, 12, 64, 5, 1, 0, 1},
+	{"effnet_1x1_160-960_2x2", 32, 160, 2, 960, 1, 1, 0, 1},
+	{"effnet_1x1_1536-256_1x1", 32, 1536, 1, 256, 1, 1, 0, 1},
 }
 
 func BenchmarkConvShapes(b *testing.B) {

@@ -133,7 +133,7 @@ func convForward(d convDims, x, w, out []float32) {
 				asm.SgemmSourceB(threads, false, d.og, cols, kk, 1, w[g*d.og*kk:], kk, src, 0, tmp, cols)
 				for b := range m {
 					for o := range d.og {
-						copy(out[((i0+b)*d.o+g*d.og+o)*hw:][:hw], tmp[o*cols+b*pl.segs*16:])
+						copy(out[((i0+b)*d.o+g*d.og+o)*hw:][:hw], tmp[o*cols+pl.imageCol(b):])
 					}
 				}
 			}

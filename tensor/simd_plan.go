@@ -42,6 +42,9 @@ type convPlan struct {
 	// pieces is the number of spans per segment: 1 unless a segment of
 	// output positions reads several runs of the input (newPiecedConvPlan).
 	pieces int
+	// dense: a 1×1 convolution on planes of fewer than 16 positions folds
+	// its images without padding, 16/hw of them per segment.
+	dense bool
 	// step is the input distance between neighbouring lanes of a span:
 	// the column stride, 1 or (pieced plans only) 2.
 	step  int
@@ -114,6 +117,13 @@ func buildConvPlan(d convDims, limit int) *convPlan {
 		pl.ok = false
 		return pl
 	}
+	if limit > 1 && d.pointwise() && pl.hw < 16 && 16%pl.hw == 0 && d.n > 1 {
+		// Dense folding: each 16-lane segment holds 16/hw images, one
+		// piece each, instead of one image padded to 16 columns.
+		pl.dense, pl.pieces = true, 16/pl.hw
+		pl.nb = min(d.n, foldColumns/pl.hw)
+		return pl
+	}
 	segRuns := make([][]asm.Span16, pl.taps*pl.segs)
 	for t := range pl.taps {
 		ki, kj := t/d.kw, t%d.kw
@@ -163,10 +173,34 @@ func (pl *convPlan) chunk(c int) (i0, m int) {
 // cols is the GEMM width of a chunk of m images: the positions themselves
 // for one image, whole segments per image when folded.
 func (pl *convPlan) cols(m int) int {
-	if pl.nb == 1 {
-		return pl.hw
+	if pl.nb == 1 || pl.dense {
+		return m * pl.hw
 	}
 	return m * pl.segs * 16
+}
+
+// imageCol is the first GEMM column of image b of a folded chunk.
+func (pl *convPlan) imageCol(b int) int {
+	if pl.dense {
+		return b * pl.hw
+	}
+	return b * pl.segs * 16
+}
+
+// denseTable is the span table of m images' planes side by side with no
+// padding (dense plans): rows channels of hw positions, plane apart, each
+// image image floats after the previous; segment s holds columns
+// 16s..16s+15, image b's in piece b mod (16/hw).
+func (pl *convPlan) denseTable(m, image, rows int) asm.SpanTable {
+	hw, per := pl.hw, 16/pl.hw
+	segs := (m*hw + 15) / 16
+	tab := make([]asm.Span16, segs*per)
+	for b := range m {
+		j := b * hw // first column
+		s, l0 := j/16, j%16
+		tab[s*per+b%per] = asm.Span16{Off: int32(b*image + 16*s - j), Mask: (1<<hw - 1) << l0}
+	}
+	return asm.NewPiecedSpanTable(tab, per, segs, 1, hw, rows)
 }
 
 // im2col returns the span table of a group's im2col matrix for m images:
@@ -183,6 +217,9 @@ func (pl *convPlan) im2col(m int) asm.SpanTable {
 
 func (pl *convPlan) buildIm2col(m int) asm.SpanTable {
 	d := pl.d
+	if pl.dense {
+		return pl.denseTable(m, d.c*d.h*d.w, d.cg)
+	}
 	row := m * pl.segs * pl.pieces // spans per tap row
 	per := pl.segs * pl.pieces     // spans per tap row and image
 	tab := make([]asm.Span16, pl.taps*row)
@@ -214,6 +251,9 @@ func (pl *convPlan) outputs(m int) asm.SpanTable {
 
 func (pl *convPlan) buildOutputs(m int) asm.SpanTable {
 	d := pl.d
+	if pl.dense {
+		return pl.denseTable(m, d.o*pl.hw, d.og)
+	}
 	row := m * pl.segs
 	tab := make([]asm.Span16, row)
 	for b := range m {
