@@ -301,7 +301,14 @@ func TestSumRowsMatchesGeneralReduce(t *testing.T) {
 func TestSiLUMatchesComposition(t *testing.T) {
 	r := NewRNG(10)
 	x := MulScalar(randT(r, 3000), 8)
-	assertExact(t, "silu", SiLU(x).data, Mul(x, Sigmoid(x)).data)
+	// The AVX-512 SiLU computes exp itself (within a few ulp); elsewhere
+	// it is the composition's float64 formula.
+	comp := Mul(x, Sigmoid(x)).data
+	cw := make([]float64, len(comp))
+	for i, v := range comp {
+		cw[i] = float64(v)
+	}
+	assertClose(t, "silu", SiLU(x).data, cw, 1e-6, 1e-30)
 	g := randT(r, 3000)
 	s := Sigmoid(x)
 	want := Mul(g, Add(s, Mul(Mul(x, s), RsubScalar(s, 1))))
