@@ -32,6 +32,13 @@
 //	Col2imRows, Col2imRowsStep2, Add2D  the scatter of col2im: patch rows
 //	                                    added back into input rows, a whole
 //	                                    kernel row per pass
+//	Conv3x3, ConvS2, ConvTS2, Dot3x3,   depthwise convolution: planar 3×3
+//	DotS2, ConvPacked, DotPacked        kernels (stride 1 and 2) and the
+//	                                    channel-packed kernels for the rest
+//	MaxPoolPlane, AvgPoolPlane          pooling with any window
+//	Relu, Relu6, BandMask, AffineRows,  the memory-bound element-wise and
+//	BNGradRows, SumLanes, SiLU, SGD, …  per-channel ops of a training step
+//	                                    (vec.go, silu.go)
 //	Copy2D                              short-row block copies
 //
 // # Implementations
@@ -46,10 +53,13 @@
 //
 // CPU features come from github.com/klauspost/cpuid/v2. The assembly is
 // built on amd64 only and never with -tags purego; then only purego exists.
-// The helpers beside GEMM have AVX-512 versions (gather_avx512_amd64.s,
-// shifts_avx512_amd64.s) used with the avx512 kernel; with avx2 and purego
-// they run their pure-Go loops, which are also their reference in the
-// tests. They are selected by a flag of the kernel and called directly, not
+// The helpers beside GEMM have AVX-512 versions used with the avx512
+// kernel (a few, the gathers and the element-wise ops, also AVX2 versions);
+// otherwise they run their pure-Go loops, which are also their reference in
+// the tests. FastGathers tells callers whether the AVX-512 helpers are in
+// use. The depthwise kernels' unrolled assembly is written by a generator,
+// gen/depthwise.py (run by hand, its output committed); the rest is written
+// by hand. They are selected by a flag of the kernel and called directly, not
 // through function values, so that their callers' small buffers do not
 // escape to the heap.
 //

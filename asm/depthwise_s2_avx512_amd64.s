@@ -1,0 +1,767 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// AVX-512 kernels of the planar 3×3, stride-2, padding-1 depthwise
+// convolution (depthwise_s2.go). R15 points at the geometry, s2args, whose
+// fields lie at these byte offsets:
+//
+//	   0 idx
+//	 192 tidx
+//	 576 h
+//	 584 w
+//	 592 ho
+//	 600 wo
+//	 608 r
+//	 616 vecs
+//	 624 pitch
+//	 632 d2
+//	 640 halves
+//	 648 kmask
+//	 654 store
+//	 656 last
+//	 658 rowm
+//	 660 rowm2
+//	 662 gym
+//	 664 tmask
+//	 680 xstage
+//	 688 gstage
+//	 696 sadv
+//	 704 ostr
+//	 712 xrow
+//	 720 orow
+//	 728 xplane
+//	 736 oplane
+//	 744 direct
+//	 752 first
+//	 760 clamp
+//	 768 clamp2
+
+// func convS2AVX512(out *float32, x *float32, planes int, w *float32, stage *float32, args *s2args)
+// For each plane: stage it (or read it in place), then each output
+// vector: per kernel row, the two source vectors (one row's halves, or
+// rows two apart) and per column a permute of them (zero in the padding),
+// each kernel row summed with fused multiply-adds, the rows added in
+// order; stored whole (the last vector under K5, which may hold one row).
+// Vectors go in pairs, the first of a plane apart (its top row may lie
+// before the plane).
+//
+//	R12 out plane   R11 x plane   R10 planes left   BX w   R14 stage
+//	DI out   SI stage at the vector   CX vectors left   DX pitch   R9 d2
+//	R13 second vector of a pair   AX, R8 row addresses
+TEXT ·convS2AVX512(SB), NOSPLIT, $0-48
+	MOVQ  out+0(FP), R12
+	MOVQ  x+8(FP), R11
+	MOVQ  planes+16(FP), R10
+	MOVQ  w+24(FP), BX
+	MOVQ  stage+32(FP), R14
+	MOVQ  args+40(FP), R15
+	MOVQ  624(R15), DX
+	MOVQ  632(R15), R9
+	KMOVW 648(R15), K1
+	KMOVW 650(R15), K2
+	KMOVW 652(R15), K3
+	KMOVW 654(R15), K4
+	KMOVW 656(R15), K5
+
+cplane:
+	// Stage the plane: a row per pitch-DX slot from the second, lanes
+	// past w zero; or, for planes whose rows are their slots (direct),
+	// read the plane itself. AX is the row before the plane's first.
+	KMOVW 658(R15), K6
+	KMOVW 660(R15), K7
+	CMPQ  744(R15), $0
+	JEQ   ccopystaged
+	MOVQ  R11, AX
+	SUBQ  DX, AX
+	JMP   ccopydone
+
+ccopystaged:
+	MOVQ R11, SI
+	LEAQ (R14)(DX*1), R8
+	MOVQ 576(R15), CX
+
+ccopy:
+	VMOVUPS   (SI), Z10
+	VMOVUPS   Z10, (R8)
+	CMPQ      DX, $128
+	JNE       ccopy1
+	VMOVUPS   64(SI), Z11
+	VMOVUPS   Z11, 64(R8)
+
+ccopy1:
+	ADDQ 712(R15), SI
+	ADDQ DX, R8
+	DECQ CX
+	JNZ  ccopy
+	MOVQ R14, AX
+
+ccopydone:
+	// The first vector's top row, which may lie before the plane.
+	KMOVW 752(R15), K6
+	KMOVW 754(R15), K7
+	VBROADCASTSS 0(BX), Z0
+	VBROADCASTSS 4(BX), Z1
+	VBROADCASTSS 8(BX), Z2
+	VBROADCASTSS 12(BX), Z3
+	VBROADCASTSS 16(BX), Z4
+	VBROADCASTSS 20(BX), Z5
+	VBROADCASTSS 24(BX), Z6
+	VBROADCASTSS 28(BX), Z7
+	VBROADCASTSS 32(BX), Z8
+	MOVQ R12, DI
+	MOVQ AX, SI
+	MOVQ 616(R15), CX
+	CMPQ CX, $2
+	JLT  cfirstone
+	MOVQ   SI, R13
+	ADDQ   696(R15), R13
+	VPXORD Z9, Z9, Z9
+	VPXORD Z16, Z16, Z16
+	VPXORD Z20, Z20, Z20
+	VPXORD Z22, Z22, Z22
+	VPXORD Z21, Z21, Z21
+	VPXORD Z23, Z23, Z23
+	MOVQ    SI, AX
+	ADDQ    768(R15), AX
+	VMOVUPS (AX)(R9*1), Z11
+	SUBQ    768(R15), AX
+	ADDQ    760(R15), AX
+	VMOVUPS (AX), Z10
+	VMOVUPS.Z Z10, K6, Z10
+	VMOVUPS.Z Z11, K7, Z11
+	MOVQ    R13, R8
+	VMOVUPS (R8), Z17
+	VMOVUPS (R8)(R9*1), Z18
+	VMOVUPS   0(R15), Z12
+	VMOVUPS   0(R15), Z19
+	VPERMI2PS.Z Z11, Z10, K1, Z12
+	VPERMI2PS.Z Z18, Z17, K1, Z19
+	VFMADD231PS Z12, Z0, Z9
+	VFMADD231PS Z19, Z0, Z16
+	VMOVUPS   64(R15), Z12
+	VMOVUPS   64(R15), Z19
+	VPERMI2PS.Z Z11, Z10, K2, Z12
+	VPERMI2PS.Z Z18, Z17, K2, Z19
+	VFMADD231PS Z12, Z1, Z9
+	VFMADD231PS Z19, Z1, Z16
+	VMOVUPS   128(R15), Z12
+	VMOVUPS   128(R15), Z19
+	VPERMI2PS.Z Z11, Z10, K3, Z12
+	VPERMI2PS.Z Z18, Z17, K3, Z19
+	VFMADD231PS Z12, Z2, Z9
+	VFMADD231PS Z19, Z2, Z16
+	LEAQ    (SI)(DX*1), AX
+	VMOVUPS (AX), Z10
+	VMOVUPS (AX)(R9*1), Z11
+	LEAQ    (R13)(DX*1), R8
+	VMOVUPS (R8), Z17
+	VMOVUPS (R8)(R9*1), Z18
+	VMOVUPS   0(R15), Z12
+	VMOVUPS   0(R15), Z19
+	VPERMI2PS.Z Z11, Z10, K1, Z12
+	VPERMI2PS.Z Z18, Z17, K1, Z19
+	VFMADD231PS Z12, Z3, Z20
+	VFMADD231PS Z19, Z3, Z22
+	VMOVUPS   64(R15), Z12
+	VMOVUPS   64(R15), Z19
+	VPERMI2PS.Z Z11, Z10, K2, Z12
+	VPERMI2PS.Z Z18, Z17, K2, Z19
+	VFMADD231PS Z12, Z4, Z20
+	VFMADD231PS Z19, Z4, Z22
+	VMOVUPS   128(R15), Z12
+	VMOVUPS   128(R15), Z19
+	VPERMI2PS.Z Z11, Z10, K3, Z12
+	VPERMI2PS.Z Z18, Z17, K3, Z19
+	VFMADD231PS Z12, Z5, Z20
+	VFMADD231PS Z19, Z5, Z22
+	LEAQ    (SI)(DX*2), AX
+	VMOVUPS (AX), Z10
+	VMOVUPS (AX)(R9*1), Z11
+	LEAQ    (R13)(DX*2), R8
+	VMOVUPS (R8), Z17
+	VMOVUPS (R8)(R9*1), Z18
+	VMOVUPS   0(R15), Z12
+	VMOVUPS   0(R15), Z19
+	VPERMI2PS.Z Z11, Z10, K1, Z12
+	VPERMI2PS.Z Z18, Z17, K1, Z19
+	VFMADD231PS Z12, Z6, Z21
+	VFMADD231PS Z19, Z6, Z23
+	VMOVUPS   64(R15), Z12
+	VMOVUPS   64(R15), Z19
+	VPERMI2PS.Z Z11, Z10, K2, Z12
+	VPERMI2PS.Z Z18, Z17, K2, Z19
+	VFMADD231PS Z12, Z7, Z21
+	VFMADD231PS Z19, Z7, Z23
+	VMOVUPS   128(R15), Z12
+	VMOVUPS   128(R15), Z19
+	VPERMI2PS.Z Z11, Z10, K3, Z12
+	VPERMI2PS.Z Z18, Z17, K3, Z19
+	VFMADD231PS Z12, Z8, Z21
+	VFMADD231PS Z19, Z8, Z23
+	VADDPS Z20, Z9, Z9
+	VADDPS Z22, Z16, Z16
+	VADDPS Z21, Z9, Z9
+	VADDPS Z23, Z16, Z16
+	VMOVUPS Z9, (DI)
+	ADDQ    704(R15), DI
+	CMPQ    CX, $2
+	JEQ     cfirstpairlast
+	VMOVUPS Z16, (DI)
+	ADDQ    704(R15), DI
+	MOVQ    R13, SI
+	ADDQ    696(R15), SI
+	SUBQ    $2, CX
+	JMP     cvec
+
+cfirstpairlast:
+	VMOVUPS Z16, K5, (DI)
+	JMP     cnext
+
+
+cfirstone:
+	VPXORD Z9, Z9, Z9
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	MOVQ    SI, AX
+	ADDQ    768(R15), AX
+	VMOVUPS (AX)(R9*1), Z11
+	SUBQ    768(R15), AX
+	ADDQ    760(R15), AX
+	VMOVUPS (AX), Z10
+	VMOVUPS.Z Z10, K6, Z10
+	VMOVUPS.Z Z11, K7, Z11
+	VMOVUPS   0(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K1, Z12
+	VFMADD231PS Z12, Z0, Z9
+	VMOVUPS   64(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K2, Z12
+	VFMADD231PS Z12, Z1, Z9
+	VMOVUPS   128(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K3, Z12
+	VFMADD231PS Z12, Z2, Z9
+	LEAQ    (SI)(DX*1), AX
+	VMOVUPS (AX), Z10
+	VMOVUPS (AX)(R9*1), Z11
+	VMOVUPS   0(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K1, Z12
+	VFMADD231PS Z12, Z3, Z20
+	VMOVUPS   64(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K2, Z12
+	VFMADD231PS Z12, Z4, Z20
+	VMOVUPS   128(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K3, Z12
+	VFMADD231PS Z12, Z5, Z20
+	LEAQ    (SI)(DX*2), AX
+	VMOVUPS (AX), Z10
+	VMOVUPS (AX)(R9*1), Z11
+	VMOVUPS   0(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K1, Z12
+	VFMADD231PS Z12, Z6, Z21
+	VMOVUPS   64(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K2, Z12
+	VFMADD231PS Z12, Z7, Z21
+	VMOVUPS   128(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K3, Z12
+	VFMADD231PS Z12, Z8, Z21
+	VADDPS Z20, Z9, Z9
+	VADDPS Z21, Z9, Z9
+	VMOVUPS Z9, K5, (DI)
+	JMP     cnext
+
+cvec:
+	CMPQ CX, $2
+	JLT  cone
+	MOVQ   SI, R13
+	ADDQ   696(R15), R13
+	VPXORD Z9, Z9, Z9
+	VPXORD Z16, Z16, Z16
+	VPXORD Z20, Z20, Z20
+	VPXORD Z22, Z22, Z22
+	VPXORD Z21, Z21, Z21
+	VPXORD Z23, Z23, Z23
+	MOVQ    SI, AX
+	VMOVUPS (AX), Z10
+	VMOVUPS (AX)(R9*1), Z11
+	MOVQ    R13, R8
+	VMOVUPS (R8), Z17
+	VMOVUPS (R8)(R9*1), Z18
+	VMOVUPS   0(R15), Z12
+	VMOVUPS   0(R15), Z19
+	VPERMI2PS.Z Z11, Z10, K1, Z12
+	VPERMI2PS.Z Z18, Z17, K1, Z19
+	VFMADD231PS Z12, Z0, Z9
+	VFMADD231PS Z19, Z0, Z16
+	VMOVUPS   64(R15), Z12
+	VMOVUPS   64(R15), Z19
+	VPERMI2PS.Z Z11, Z10, K2, Z12
+	VPERMI2PS.Z Z18, Z17, K2, Z19
+	VFMADD231PS Z12, Z1, Z9
+	VFMADD231PS Z19, Z1, Z16
+	VMOVUPS   128(R15), Z12
+	VMOVUPS   128(R15), Z19
+	VPERMI2PS.Z Z11, Z10, K3, Z12
+	VPERMI2PS.Z Z18, Z17, K3, Z19
+	VFMADD231PS Z12, Z2, Z9
+	VFMADD231PS Z19, Z2, Z16
+	LEAQ    (SI)(DX*1), AX
+	VMOVUPS (AX), Z10
+	VMOVUPS (AX)(R9*1), Z11
+	LEAQ    (R13)(DX*1), R8
+	VMOVUPS (R8), Z17
+	VMOVUPS (R8)(R9*1), Z18
+	VMOVUPS   0(R15), Z12
+	VMOVUPS   0(R15), Z19
+	VPERMI2PS.Z Z11, Z10, K1, Z12
+	VPERMI2PS.Z Z18, Z17, K1, Z19
+	VFMADD231PS Z12, Z3, Z20
+	VFMADD231PS Z19, Z3, Z22
+	VMOVUPS   64(R15), Z12
+	VMOVUPS   64(R15), Z19
+	VPERMI2PS.Z Z11, Z10, K2, Z12
+	VPERMI2PS.Z Z18, Z17, K2, Z19
+	VFMADD231PS Z12, Z4, Z20
+	VFMADD231PS Z19, Z4, Z22
+	VMOVUPS   128(R15), Z12
+	VMOVUPS   128(R15), Z19
+	VPERMI2PS.Z Z11, Z10, K3, Z12
+	VPERMI2PS.Z Z18, Z17, K3, Z19
+	VFMADD231PS Z12, Z5, Z20
+	VFMADD231PS Z19, Z5, Z22
+	LEAQ    (SI)(DX*2), AX
+	VMOVUPS (AX), Z10
+	VMOVUPS (AX)(R9*1), Z11
+	LEAQ    (R13)(DX*2), R8
+	VMOVUPS (R8), Z17
+	VMOVUPS (R8)(R9*1), Z18
+	VMOVUPS   0(R15), Z12
+	VMOVUPS   0(R15), Z19
+	VPERMI2PS.Z Z11, Z10, K1, Z12
+	VPERMI2PS.Z Z18, Z17, K1, Z19
+	VFMADD231PS Z12, Z6, Z21
+	VFMADD231PS Z19, Z6, Z23
+	VMOVUPS   64(R15), Z12
+	VMOVUPS   64(R15), Z19
+	VPERMI2PS.Z Z11, Z10, K2, Z12
+	VPERMI2PS.Z Z18, Z17, K2, Z19
+	VFMADD231PS Z12, Z7, Z21
+	VFMADD231PS Z19, Z7, Z23
+	VMOVUPS   128(R15), Z12
+	VMOVUPS   128(R15), Z19
+	VPERMI2PS.Z Z11, Z10, K3, Z12
+	VPERMI2PS.Z Z18, Z17, K3, Z19
+	VFMADD231PS Z12, Z8, Z21
+	VFMADD231PS Z19, Z8, Z23
+	VADDPS Z20, Z9, Z9
+	VADDPS Z22, Z16, Z16
+	VADDPS Z21, Z9, Z9
+	VADDPS Z23, Z16, Z16
+	VMOVUPS Z9, (DI)
+	ADDQ    704(R15), DI
+	CMPQ    CX, $2
+	JEQ     cpairlast
+	VMOVUPS Z16, (DI)
+	ADDQ    704(R15), DI
+	MOVQ    R13, SI
+	ADDQ    696(R15), SI
+	SUBQ    $2, CX
+	JMP     cvec
+
+cpairlast:
+	VMOVUPS Z16, K5, (DI)
+	JMP     cnext
+
+
+cone:
+	TESTQ CX, CX
+	JZ    cnext
+	VPXORD Z9, Z9, Z9
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	MOVQ    SI, AX
+	VMOVUPS (AX), Z10
+	VMOVUPS (AX)(R9*1), Z11
+	VMOVUPS   0(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K1, Z12
+	VFMADD231PS Z12, Z0, Z9
+	VMOVUPS   64(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K2, Z12
+	VFMADD231PS Z12, Z1, Z9
+	VMOVUPS   128(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K3, Z12
+	VFMADD231PS Z12, Z2, Z9
+	LEAQ    (SI)(DX*1), AX
+	VMOVUPS (AX), Z10
+	VMOVUPS (AX)(R9*1), Z11
+	VMOVUPS   0(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K1, Z12
+	VFMADD231PS Z12, Z3, Z20
+	VMOVUPS   64(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K2, Z12
+	VFMADD231PS Z12, Z4, Z20
+	VMOVUPS   128(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K3, Z12
+	VFMADD231PS Z12, Z5, Z20
+	LEAQ    (SI)(DX*2), AX
+	VMOVUPS (AX), Z10
+	VMOVUPS (AX)(R9*1), Z11
+	VMOVUPS   0(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K1, Z12
+	VFMADD231PS Z12, Z6, Z21
+	VMOVUPS   64(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K2, Z12
+	VFMADD231PS Z12, Z7, Z21
+	VMOVUPS   128(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K3, Z12
+	VFMADD231PS Z12, Z8, Z21
+	VADDPS Z20, Z9, Z9
+	VADDPS Z21, Z9, Z9
+	VMOVUPS Z9, K5, (DI)
+	JMP     cnext
+
+cnext:
+	ADDQ 736(R15), R12
+	ADDQ 728(R15), R11
+	ADDQ $36, BX
+	DECQ R10
+	JNZ  cplane
+	VZEROUPPER
+	RET
+
+// func dotS2AVX512(lanes *float32, gs *float32, x *float32, planes int, stage *float32, args *s2args)
+// For each plane: stage it (or read it in place), then for each output
+// vector g (loaded whole, the last under K5) and tap t,
+// lanes[t] += g · tap t, the sums in Z0..Z8; the first vector of a plane
+// apart, as in convS2.
+//
+//	DI lanes   R12 g plane   R11 x plane   R10 planes left   R14 stage
+//	BX g   SI stage at the vector   CX vectors left   DX pitch   R9 d2
+TEXT ·dotS2AVX512(SB), NOSPLIT, $0-48
+	MOVQ  lanes+0(FP), DI
+	MOVQ  gs+8(FP), R12
+	MOVQ  x+16(FP), R11
+	MOVQ  planes+24(FP), R10
+	MOVQ  stage+32(FP), R14
+	MOVQ  args+40(FP), R15
+	MOVQ  624(R15), DX
+	MOVQ  632(R15), R9
+	KMOVW 648(R15), K1
+	KMOVW 650(R15), K2
+	KMOVW 652(R15), K3
+	KMOVW 654(R15), K4
+	KMOVW 656(R15), K5
+
+dplane:
+	// Stage the plane: a row per pitch-DX slot from the second, lanes
+	// past w zero; or, for planes whose rows are their slots (direct),
+	// read the plane itself. AX is the row before the plane's first.
+	KMOVW 658(R15), K6
+	KMOVW 660(R15), K7
+	CMPQ  744(R15), $0
+	JEQ   dcopystaged
+	MOVQ  R11, AX
+	SUBQ  DX, AX
+	JMP   dcopydone
+
+dcopystaged:
+	MOVQ R11, SI
+	LEAQ (R14)(DX*1), R8
+	MOVQ 576(R15), CX
+
+dcopy:
+	VMOVUPS   (SI), Z10
+	VMOVUPS   Z10, (R8)
+	CMPQ      DX, $128
+	JNE       dcopy1
+	VMOVUPS   64(SI), Z11
+	VMOVUPS   Z11, 64(R8)
+
+dcopy1:
+	ADDQ 712(R15), SI
+	ADDQ DX, R8
+	DECQ CX
+	JNZ  dcopy
+	MOVQ R14, AX
+
+dcopydone:
+	// The first vector's top row, which may lie before the plane.
+	KMOVW 752(R15), K6
+	KMOVW 754(R15), K7
+	VMOVUPS 0(DI), Z0
+	VMOVUPS 64(DI), Z1
+	VMOVUPS 128(DI), Z2
+	VMOVUPS 192(DI), Z3
+	VMOVUPS 256(DI), Z4
+	VMOVUPS 320(DI), Z5
+	VMOVUPS 384(DI), Z6
+	VMOVUPS 448(DI), Z7
+	VMOVUPS 512(DI), Z8
+	MOVQ R12, BX
+	MOVQ AX, SI
+	MOVQ 616(R15), CX
+	CMPQ      CX, $1
+	JEQ       dfirstlastg
+	VMOVUPS   (BX), Z9
+	JMP       dfirsttaps
+
+dfirstlastg:
+	VMOVUPS.Z (BX), K5, Z9
+
+dfirsttaps:
+	MOVQ    SI, AX
+	ADDQ    768(R15), AX
+	VMOVUPS (AX)(R9*1), Z11
+	SUBQ    768(R15), AX
+	ADDQ    760(R15), AX
+	VMOVUPS (AX), Z10
+	VMOVUPS.Z Z10, K6, Z10
+	VMOVUPS.Z Z11, K7, Z11
+	VMOVUPS   0(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K1, Z12
+	VFMADD231PS Z12, Z9, Z0
+	VMOVUPS   64(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K2, Z12
+	VFMADD231PS Z12, Z9, Z1
+	VMOVUPS   128(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K3, Z12
+	VFMADD231PS Z12, Z9, Z2
+	LEAQ    (SI)(DX*1), AX
+	VMOVUPS (AX), Z10
+	VMOVUPS (AX)(R9*1), Z11
+	VMOVUPS   0(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K1, Z12
+	VFMADD231PS Z12, Z9, Z3
+	VMOVUPS   64(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K2, Z12
+	VFMADD231PS Z12, Z9, Z4
+	VMOVUPS   128(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K3, Z12
+	VFMADD231PS Z12, Z9, Z5
+	LEAQ    (SI)(DX*2), AX
+	VMOVUPS (AX), Z10
+	VMOVUPS (AX)(R9*1), Z11
+	VMOVUPS   0(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K1, Z12
+	VFMADD231PS Z12, Z9, Z6
+	VMOVUPS   64(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K2, Z12
+	VFMADD231PS Z12, Z9, Z7
+	VMOVUPS   128(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K3, Z12
+	VFMADD231PS Z12, Z9, Z8
+	ADDQ 704(R15), BX
+	ADDQ 696(R15), SI
+	DECQ CX
+	JZ   dstore
+
+dvec:
+	CMPQ      CX, $1
+	JEQ       dvlastg
+	VMOVUPS   (BX), Z9
+	JMP       dvtaps
+
+dvlastg:
+	VMOVUPS.Z (BX), K5, Z9
+
+dvtaps:
+	MOVQ    SI, AX
+	VMOVUPS (AX), Z10
+	VMOVUPS (AX)(R9*1), Z11
+	VMOVUPS   0(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K1, Z12
+	VFMADD231PS Z12, Z9, Z0
+	VMOVUPS   64(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K2, Z12
+	VFMADD231PS Z12, Z9, Z1
+	VMOVUPS   128(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K3, Z12
+	VFMADD231PS Z12, Z9, Z2
+	LEAQ    (SI)(DX*1), AX
+	VMOVUPS (AX), Z10
+	VMOVUPS (AX)(R9*1), Z11
+	VMOVUPS   0(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K1, Z12
+	VFMADD231PS Z12, Z9, Z3
+	VMOVUPS   64(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K2, Z12
+	VFMADD231PS Z12, Z9, Z4
+	VMOVUPS   128(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K3, Z12
+	VFMADD231PS Z12, Z9, Z5
+	LEAQ    (SI)(DX*2), AX
+	VMOVUPS (AX), Z10
+	VMOVUPS (AX)(R9*1), Z11
+	VMOVUPS   0(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K1, Z12
+	VFMADD231PS Z12, Z9, Z6
+	VMOVUPS   64(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K2, Z12
+	VFMADD231PS Z12, Z9, Z7
+	VMOVUPS   128(R15), Z12
+	VPERMI2PS.Z Z11, Z10, K3, Z12
+	VFMADD231PS Z12, Z9, Z8
+	ADDQ 704(R15), BX
+	ADDQ 696(R15), SI
+	DECQ CX
+	JNZ  dvec
+
+dstore:
+	VMOVUPS Z0, 0(DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	VMOVUPS Z4, 256(DI)
+	VMOVUPS Z5, 320(DI)
+	VMOVUPS Z6, 384(DI)
+	VMOVUPS Z7, 448(DI)
+	VMOVUPS Z8, 512(DI)
+	ADDQ $576, DI
+	ADDQ 736(R15), R12
+	ADDQ 728(R15), R11
+	DECQ R10
+	JNZ  dplane
+	VZEROUPPER
+	RET
+
+// func convTS2AVX512(gx *float32, gs *float32, planes int, w *float32, stage *float32, args *s2args)
+// For each plane: stage the output gradient (rows at 64 bytes, a zero row
+// after them), then each pair of input rows 2u, 2u+1 and each 16-float
+// half of them: with P_kj, Q_kj the permutes (tidx, tmask) of gradient
+// rows u and u+1,
+//
+//	row 2u   = Σ_kj w[1,kj]·P_kj
+//	row 2u+1 = Σ_kj w[0,kj]·Q_kj + Σ_kj w[2,kj]·P_kj
+//
+// stored (the odd row only when it exists).
+//
+//	R12 gx plane   R11 gy plane   R10 planes left   BX w   R14 stage
+//	DI gx row pair   SI stage at row u   CX pairs left   R13 half
+//	R8 rows left   AX temp   Z13..Z18 tidx   Z20..Z25 P, Q
+TEXT ·convTS2AVX512(SB), NOSPLIT, $0-48
+	MOVQ  gx+0(FP), R12
+	MOVQ  gs+8(FP), R11
+	MOVQ  planes+16(FP), R10
+	MOVQ  w+24(FP), BX
+	MOVQ  stage+32(FP), R14
+	MOVQ  args+40(FP), R15
+	KMOVW 662(R15), K7
+	VMOVUPS 192(R15), Z13
+	VMOVUPS 256(R15), Z14
+	VMOVUPS 320(R15), Z15
+	VMOVUPS 384(R15), Z16
+	VMOVUPS 448(R15), Z17
+	VMOVUPS 512(R15), Z18
+
+tplane:
+	// Stage the ho gradient rows at 64 bytes: plain loads (which train
+	// the hardware prefetcher; lanes past wo are never used) but for the
+	// last row, which may end the slice.
+	MOVQ R11, SI
+	MOVQ R14, DI
+	MOVQ 592(R15), CX
+
+tcopy:
+	CMPQ      CX, $1
+	JEQ       tcopylast
+	VMOVUPS   (SI), Z10
+	VMOVUPS   Z10, (DI)
+	ADDQ      720(R15), SI
+	ADDQ      $64, DI
+	DECQ      CX
+	JMP       tcopy
+
+tcopylast:
+	VMOVUPS.Z (SI), K7, Z10
+	VMOVUPS   Z10, (DI)
+	VBROADCASTSS 0(BX), Z0
+	VBROADCASTSS 4(BX), Z1
+	VBROADCASTSS 8(BX), Z2
+	VBROADCASTSS 12(BX), Z3
+	VBROADCASTSS 16(BX), Z4
+	VBROADCASTSS 20(BX), Z5
+	VBROADCASTSS 24(BX), Z6
+	VBROADCASTSS 28(BX), Z7
+	VBROADCASTSS 32(BX), Z8
+	MOVQ R12, DI
+	MOVQ R14, SI
+	MOVQ 576(R15), R8
+
+tpair:
+	XORQ R13, R13
+
+thalf:
+	TESTQ R13, R13
+	JNZ   thalf1
+	KMOVW 664(R15), K1
+	KMOVW 666(R15), K2
+	KMOVW 668(R15), K3
+	KMOVW 658(R15), K4
+	VPERMPS.Z (SI), Z13, K1, Z20
+	VPERMPS.Z 64(SI), Z13, K1, Z23
+	VPERMPS.Z (SI), Z14, K2, Z21
+	VPERMPS.Z 64(SI), Z14, K2, Z24
+	VPERMPS.Z (SI), Z15, K3, Z22
+	VPERMPS.Z 64(SI), Z15, K3, Z25
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VFMADD231PS Z20, Z3, Z9
+	VFMADD231PS Z21, Z4, Z9
+	VFMADD231PS Z22, Z5, Z9
+	VFMADD231PS Z23, Z0, Z10
+	VFMADD231PS Z24, Z1, Z10
+	VFMADD231PS Z25, Z2, Z10
+	VFMADD231PS Z20, Z6, Z10
+	VFMADD231PS Z21, Z7, Z10
+	VFMADD231PS Z22, Z8, Z10
+	JMP tstore
+
+thalf1:
+	KMOVW 670(R15), K1
+	KMOVW 672(R15), K2
+	KMOVW 674(R15), K3
+	KMOVW 660(R15), K4
+	VPERMPS.Z (SI), Z16, K1, Z20
+	VPERMPS.Z 64(SI), Z16, K1, Z23
+	VPERMPS.Z (SI), Z17, K2, Z21
+	VPERMPS.Z 64(SI), Z17, K2, Z24
+	VPERMPS.Z (SI), Z18, K3, Z22
+	VPERMPS.Z 64(SI), Z18, K3, Z25
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VFMADD231PS Z20, Z3, Z9
+	VFMADD231PS Z21, Z4, Z9
+	VFMADD231PS Z22, Z5, Z9
+	VFMADD231PS Z23, Z0, Z10
+	VFMADD231PS Z24, Z1, Z10
+	VFMADD231PS Z25, Z2, Z10
+	VFMADD231PS Z20, Z6, Z10
+	VFMADD231PS Z21, Z7, Z10
+	VFMADD231PS Z22, Z8, Z10
+	JMP tstore
+
+tstore:
+	MOVQ    R13, AX
+	SHLQ    $6, AX
+	ADDQ    DI, AX
+	VMOVUPS Z9, (AX)
+	CMPQ    R8, $1
+	JEQ     tnext
+	ADDQ    712(R15), AX
+	VMOVUPS Z10, (AX)
+
+tnext:
+	INCQ R13
+	CMPQ R13, 640(R15)
+	JLT  thalf
+	ADDQ $64, SI
+	MOVQ 712(R15), AX
+	LEAQ (DI)(AX*2), DI
+	SUBQ $2, R8
+	JG   tpair
+	ADDQ 728(R15), R12
+	ADDQ 736(R15), R11
+	ADDQ $36, BX
+	DECQ R10
+	JNZ  tplane
+	VZEROUPPER
+	RET
