@@ -1,10 +1,6 @@
 package tensor
 
-import (
-	"runtime"
-	"sync"
-	"sync/atomic"
-)
+import "runtime"
 
 // grain is the smallest amount of work (in elements or inner-loop
 // iterations) worth handing to a goroutine.
@@ -15,8 +11,8 @@ const grain = 1 << 14
 // calling goroutine. Callers must make each index's result independent of
 // which range it lands in; then results do not depend on the worker count.
 //
-// The caller works too: for w workers it starts w−1 goroutines, and the
-// ranges are claimed with an atomic counter.
+// The caller works too, with up to w−1 helper goroutines of the team
+// (team.go), and the ranges are claimed with an atomic counter.
 func parallelFor(n, cost int, body func(lo, hi int)) {
 	if n <= 0 {
 		return
@@ -32,26 +28,7 @@ func parallelFor(n, cost int, body func(lo, hi int)) {
 	if chunks > n {
 		chunks = n
 	}
-	var next atomic.Int64
-	work := func() {
-		for {
-			c := int(next.Add(1) - 1)
-			if c >= chunks {
-				return
-			}
-			body(c*n/chunks, (c+1)*n/chunks)
-		}
-	}
-	var wg sync.WaitGroup
-	wg.Add(workers - 1)
-	for w := 1; w < workers; w++ {
-		go func() {
-			defer wg.Done()
-			work()
-		}()
-	}
-	work()
-	wg.Wait()
+	runTeam(&teamJob{body: body, n: n, chunks: chunks, helpers: workers - 1})
 }
 
 // parallelWorkers is the number of goroutines parallelFor uses for n

@@ -1,0 +1,109 @@
+package tensor
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// The team: helper goroutines that run parallelFor's ranges.
+//
+// A training step of a small network is a few dozen operations of tens of
+// microseconds each. Starting a goroutine per operation left the second
+// core asleep most of the time: waking an idle thread takes about as long
+// as the work it is woken for (LeNet-5 at two threads was no faster than
+// at one). The helpers instead live as long as the program and, after a
+// job, spin for a short while watching for the next one before they park,
+// as OpenMP's threads do; a job only wakes parked helpers.
+//
+// One job is published at a time (the latest); a caller always works on
+// its own job until every range is claimed and waits for the claimed ones,
+// so concurrent or nested parallelFor calls stay correct, only less
+// parallel.
+
+// teamJob is one parallelFor call.
+type teamJob struct {
+	body      func(lo, hi int)
+	n, chunks int
+	helpers   int // how many helpers the caller wants
+	next      atomic.Int64
+	done      atomic.Int64
+}
+
+// run claims and runs ranges until none is left.
+func (j *teamJob) run() {
+	for {
+		c := int(j.next.Add(1) - 1)
+		if c >= j.chunks {
+			return
+		}
+		j.body(c*j.n/j.chunks, (c+1)*j.n/j.chunks)
+		j.done.Add(1)
+	}
+}
+
+var team struct {
+	current    atomic.Pointer[teamJob]
+	generation atomic.Uint64 // bumped when a job is published
+	sleeping   atomic.Int32  // helpers parked (or about to)
+	mu         sync.Mutex    // guards started; the cond's lock
+	wake       *sync.Cond
+	started    int
+}
+
+// teamSpin is how many polls a helper makes for the next job before it
+// parks: roughly 50–100 µs.
+const teamSpin = 20000
+
+func init() { team.wake = sync.NewCond(&team.mu) }
+
+// runTeam publishes j, works on it and returns when all of it is done.
+func runTeam(j *teamJob) {
+	team.mu.Lock()
+	for team.started < j.helpers {
+		team.started++
+		go helper(team.started)
+	}
+	team.mu.Unlock()
+	team.current.Store(j)
+	team.generation.Add(1)
+	if team.sleeping.Load() > 0 {
+		team.mu.Lock()
+		team.wake.Broadcast()
+		team.mu.Unlock()
+	}
+	j.run()
+	for spins := 0; j.done.Load() < int64(j.chunks); spins++ {
+		if spins%64 == 63 {
+			runtime.Gosched()
+		}
+	}
+}
+
+// helper number id (1-based) runs the ranges of published jobs that want
+// at least id helpers.
+func helper(id int) {
+	var seen uint64
+	for {
+		spins := 0
+		for team.generation.Load() == seen {
+			if spins++; spins < teamSpin {
+				if spins%64 == 0 {
+					runtime.Gosched()
+				}
+				continue
+			}
+			team.mu.Lock()
+			team.sleeping.Add(1)
+			for team.generation.Load() == seen {
+				team.wake.Wait()
+			}
+			team.sleeping.Add(-1)
+			team.mu.Unlock()
+		}
+		seen = team.generation.Load()
+		if j := team.current.Load(); j != nil && j.helpers >= id {
+			j.run()
+		}
+	}
+}
