@@ -173,15 +173,14 @@ func (d convDims) validCols(off int) (lo, hi int) {
 	return lo, max(lo, hi)
 }
 
-// col2im adds the patch matrix back into group g of one image's gradient,
-// over the same column ranges as im2col.
-func (d convDims) col2im(col []float32, g int, x []float32) {
-	hw := d.ho * d.wo
+// col2im adds the patch matrix (rows ldc apart) back into group g of one
+// image's gradient, over the same column ranges as im2col.
+func (d convDims) col2im(col []float32, ldc, g int, x []float32) {
 	for ci := 0; ci < d.cg; ci++ {
 		plane := x[(g*d.cg+ci)*d.h*d.w:]
 		for ki := 0; ki < d.kh; ki++ {
 			for kj := 0; kj < d.kw; kj++ {
-				row := col[((ci*d.kh+ki)*d.kw+kj)*hw:]
+				row := col[((ci*d.kh+ki)*d.kw+kj)*ldc:]
 				off := kj*d.p.DilationW - d.p.PadW
 				lo, hi := d.validCols(off)
 				if lo >= hi {
@@ -236,7 +235,7 @@ func (CPU) Conv2DInputGrad(gy, w *Tensor, p ConvParams, gx *Tensor) {
 			gxi := gx.data[i*d.c*d.h*d.w:]
 			for g := 0; g < d.g; g++ {
 				gemmSerial(true, false, kk, hw, d.og, w.data[g*d.og*kk:], kk, gy.data[(i*d.o+g*d.og)*hw:], hw, col, hw)
-				d.col2im(col, g, gxi)
+				d.col2im(col, hw, g, gxi)
 			}
 		}
 	})

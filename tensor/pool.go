@@ -365,23 +365,13 @@ func (SIMD) AvgPool2DTranspose(gy *Tensor, p PoolParams, gx *Tensor) {
 			divs[oy*wo+ox] = float32(div)
 		}
 	}
-	// Tap kj (taken from the last) adds output ox into column
-	// ix = sw·ox − pw + kj.
-	chunks := (w + 15) / 16
-	offs := make([]int, p.KW)
-	masks := make([]uint16, p.KW*chunks)
-	for t := range p.KW {
-		off := p.KW - 1 - t - p.PadW
-		offs[t] = -off
-		if sw == 2 {
-			offs[t] = -floorDiv(off, 2)
-		}
-		for ox := range wo {
-			if ix := sw*ox + off; ix >= 0 && ix < w {
-				masks[t*chunks+ix/16] |= 1 << (ix % 16)
-			}
-		}
+	// Tap t adds output ox into column ix = sw·ox + kw − 1 − t − pw: the
+	// kernel columns taken from the last.
+	shifts := make([]int, p.KW)
+	for t := range shifts {
+		shifts[t] = p.KW - 1 - t - p.PadW
 	}
+	offs, masks := scatterTaps(w, wo, sw, shifts, make([]int, p.KW))
 	parallelFor(gx.shape[0]*gx.shape[1], h*w, func(lo, hi int) {
 		gd, done := scratch(ho * wo)
 		defer done()

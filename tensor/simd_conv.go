@@ -323,28 +323,16 @@ func (d convDims) col2imSIMD(col []float32, ldc, g int, x []float32) {
 	taps := d.kh * d.kw
 	sh, sw := d.p.StrideH, d.p.StrideW
 	if sw > 2 || !asm.FastGathers() {
-		d.col2imScalar(col, ldc, g, x)
+		d.col2im(col, ldc, g, x)
 		return
 	}
-	// Tap kj of a kernel row reads patch row kj (ldc apart), over the
-	// input columns ix = sw·ox − pw + kj·dw of its valid outputs ox.
-	chunks := (d.w + 15) / 16
-	offs := make([]int, d.kw)
-	masks := make([]uint16, d.kw*chunks)
+	// Tap kj of a kernel row reads patch row kj (ldc apart) into input
+	// columns sw·ox + kj·dw − pw.
+	shifts, rows := make([]int, d.kw), make([]int, d.kw)
 	for kj := range d.kw {
-		off := kj*d.p.DilationW - d.p.PadW
-		lo, hi := d.validCols(off)
-		// Column ix reads ox = ix − off (stride 1) or floor(ix/2) + this
-		// offset (stride 2; the mask keeps ix of the right parity).
-		offs[kj] = kj*ldc - off
-		if sw == 2 {
-			offs[kj] = kj*ldc - floorDiv(off, 2)
-		}
-		for ox := lo; ox < hi; ox++ {
-			ix := sw*ox + off
-			masks[kj*chunks+ix/16] |= 1 << (ix % 16)
-		}
+		shifts[kj], rows[kj] = kj*d.p.DilationW-d.p.PadW, kj*ldc
 	}
+	offs, masks := scatterTaps(d.w, d.wo, sw, shifts, rows)
 	for ci := range d.cg {
 		plane := x[(g*d.cg+ci)*d.h*d.w:]
 		for ki := range d.kh {
@@ -369,31 +357,27 @@ func (d convDims) col2imSIMD(col []float32, ldc, g int, x []float32) {
 // ceilDivInt divides rounding toward +∞.
 func ceilDivInt(a, b int) int { return -floorDiv(-a, b) }
 
-// col2imScalar is col2im element by element: for column strides above 2,
-// and where the row helpers are not assembly.
-func (d convDims) col2imScalar(col []float32, ldc, g int, x []float32) {
-	taps := d.kh * d.kw
-	for ci := range d.cg {
-		plane := x[(g*d.cg+ci)*d.h*d.w:]
-		for t := range taps {
-			ki, kj := t/d.kw, t%d.kw
-			row := col[(ci*taps+t)*ldc:]
-			off := kj*d.p.DilationW - d.p.PadW
-			lo, hi := d.validCols(off)
-			for oy := 0; lo < hi && oy < d.ho; oy++ {
-				iy := oy*d.p.StrideH - d.p.PadH + ki*d.p.DilationH
-				if iy < 0 || iy >= d.h {
-					continue
-				}
-				dst := plane[iy*d.w:]
-				ix := lo*d.p.StrideW + off
-				for _, v := range row[oy*d.wo+lo : oy*d.wo+hi] {
-					dst[ix] += v
-					ix += d.p.StrideW
-				}
+// scatterTaps returns the source offsets and column masks with which
+// asm.Col2imRows (sw = 1) or Col2imRowsStep2 (sw = 2) add outputs ox < wo
+// into the input columns ix = sw·ox + shifts[t] inside a w-wide row, tap t
+// reading its outputs from a row rows[t] floats into the source.
+func scatterTaps(w, wo, sw int, shifts, rows []int) (offs []int, masks []uint16) {
+	chunks := (w + 15) / 16
+	offs, masks = make([]int, len(shifts)), make([]uint16, len(shifts)*chunks)
+	for t, off := range shifts {
+		// Column ix reads ox = ix − off (stride 1) or floor(ix/2) plus
+		// this offset (stride 2; the mask keeps ix of the right parity).
+		offs[t] = rows[t] - off
+		if sw == 2 {
+			offs[t] = rows[t] - floorDiv(off, 2)
+		}
+		for ox := range wo {
+			if ix := sw*ox + off; ix >= 0 && ix < w {
+				masks[t*chunks+ix/16] |= 1 << (ix % 16)
 			}
 		}
 	}
+	return offs, masks
 }
 
 // Conv2DWeightGrad implements Backend: per group, gwᵀ = Σ col·gyᵀ over
