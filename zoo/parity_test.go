@@ -147,6 +147,16 @@ func TestTrainStepAndDoctorGradient(t *testing.T) {
 				labels[i] = (1 + 6*i) % 10
 			}
 			params := nn.Trainable(m)
+			// The loss after the step is measured with the dropout masks
+			// of the loss before it: otherwise the comparison is between
+			// two different random losses.
+			var drops []*tensor.RNG
+			var states []uint64
+			nn.Walk(m, func(_ string, mod nn.Module) {
+				if d, ok := mod.(*nn.Dropout); ok {
+					drops, states = append(drops, d.RNG), append(states, d.RNG.State())
+				}
+			})
 
 			layer, err := nn.Find(m, spec.DoctorLayer)
 			if err != nil {
@@ -182,6 +192,9 @@ func TestTrainStepAndDoctorGradient(t *testing.T) {
 					}
 				}
 			})
+			for i, r := range drops {
+				r.SetState(states[i])
+			}
 			var after float32
 			autograd.NoGrad(func() { after = autograd.CrossEntropy(nn.Forward(m, x), labels).Item() })
 			t.Logf("loss %.4f → %.4f, penalty gradient norm² %.3g", before, after, norm)
