@@ -42,12 +42,27 @@ func add2DGo(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 // all of them instead of once per tap (asm.Add2D), and no tap's load waits
 // on the previous tap's store. Disabled lanes are not read.
 func Col2imRows(dst []float32, ldd int, src []float32, lds int, offs []int, masks []uint16, rows, cols int) {
-	chunks := (cols + 15) / 16
-	if rows <= 0 || cols <= 0 || len(offs) == 0 {
+	if !checkScatter("Col2imRows", 1, dst, ldd, src, lds, offs, masks, rows, cols) {
 		return
 	}
+	if active.Load().ops.avx512 {
+		col2imRowsA512(dst, ldd, src, lds, offs, masks, rows, cols)
+		return
+	}
+	col2imRowsGo(dst, ldd, src, lds, offs, masks, rows, cols)
+}
+
+// checkScatter validates the arguments of Col2imRows (step 1) and
+// Col2imRowsStep2 (step 2, where lane l of chunk c reads source element
+// 8c + l/2), panicking on a bad one; it reports false when there is
+// nothing to do.
+func checkScatter(name string, step int, dst []float32, ldd int, src []float32, lds int, offs []int, masks []uint16, rows, cols int) bool {
+	chunks := (cols + 15) / 16
+	if rows <= 0 || cols <= 0 || len(offs) == 0 {
+		return false
+	}
 	if len(masks) != len(offs)*chunks || ldd < cols || len(dst) < (rows-1)*ldd+cols {
-		panic(fmt.Sprintf("asm.Col2imRows: %d taps, %d masks, %dx%d block with ldd %d, len(dst) %d", len(offs), len(masks), rows, cols, ldd, len(dst)))
+		panic(fmt.Sprintf("asm.%s: %d taps, %d masks, %dx%d block with ldd %d, len(dst) %d", name, len(offs), len(masks), rows, cols, ldd, len(dst)))
 	}
 	for t, off := range offs {
 		for c, m := range masks[t*chunks : (t+1)*chunks] {
@@ -55,19 +70,16 @@ func Col2imRows(dst []float32, ldd int, src []float32, lds int, offs []int, mask
 				continue
 			}
 			if c == chunks-1 && cols%16 != 0 && m>>(cols%16) != 0 {
-				panic(fmt.Sprintf("asm.Col2imRows: tap %d enables columns past %d", t, cols))
+				panic(fmt.Sprintf("asm.%s: tap %d enables columns past %d", name, t, cols))
 			}
-			lo, hi := off+16*c+lowBit(uint32(m)), (rows-1)*lds+off+16*c+highBit(uint32(m))
+			first, last := lowBit(uint32(m))/step, highBit(uint32(m))/step
+			lo, hi := off+16/step*c+first, (rows-1)*lds+off+16/step*c+last
 			if lo < 0 || hi >= len(src) {
-				panic(fmt.Sprintf("asm.Col2imRows: tap %d reads src[%d..%d] of %d", t, lo, hi, len(src)))
+				panic(fmt.Sprintf("asm.%s: tap %d reads src[%d..%d] of %d", name, t, lo, hi, len(src)))
 			}
 		}
 	}
-	if active.Load().ops.avx512 {
-		col2imRowsA512(dst, ldd, src, lds, offs, masks, rows, cols)
-		return
-	}
-	col2imRowsGo(dst, ldd, src, lds, offs, masks, rows, cols)
+	return true
 }
 
 func col2imRowsGo(dst []float32, ldd int, src []float32, lds int, offs []int, masks []uint16, rows, cols int) {
@@ -94,41 +106,31 @@ func col2imRowsGo(dst []float32, ldd int, src []float32, lds int, offs []int, ma
 // with the same masks as Col2imRows (a tap enables at most one column of
 // each pair). Disabled lanes are not read.
 func Col2imRowsStep2(dst []float32, ldd int, src []float32, lds int, offs []int, masks []uint16, rows, cols int) {
-	chunks := (cols + 15) / 16
-	if rows <= 0 || cols <= 0 || len(offs) == 0 {
+	if !checkScatter("Col2imRowsStep2", 2, dst, ldd, src, lds, offs, masks, rows, cols) {
 		return
 	}
-	if len(masks) != len(offs)*chunks || ldd < cols || len(dst) < (rows-1)*ldd+cols {
-		panic(fmt.Sprintf("asm.Col2imRowsStep2: %d taps, %d masks, %dx%d block with ldd %d, len(dst) %d", len(offs), len(masks), rows, cols, ldd, len(dst)))
-	}
-	// Per tap and chunk: the lanes, and the source elements they read
-	// (lane l reads element l/2 of the chunk's 8).
-	both := make([]uint32, len(masks))
-	for t, off := range offs {
-		for c, m := range masks[t*chunks : (t+1)*chunks] {
-			if m == 0 {
-				continue
-			}
-			if c == chunks-1 && cols%16 != 0 && m>>(cols%16) != 0 {
-				panic(fmt.Sprintf("asm.Col2imRowsStep2: tap %d enables columns past %d", t, cols))
-			}
+	if active.Load().ops.avx512 {
+		// Per tap and chunk for the assembly: the lanes, and the source
+		// elements they read (lane l reads element l/2 of the chunk's 8). A
+		// kernel row's few taps fit the stack buffer.
+		var buf [64]uint32
+		both := buf[:0]
+		if len(masks) > len(buf) {
+			both = make([]uint32, 0, len(masks))
+		}
+		for _, m := range masks {
 			var elems uint32
 			for l := range 16 {
 				if m&(1<<l) != 0 {
 					elems |= 1 << (l / 2)
 				}
 			}
-			lo, hi := off+8*c+lowBit(elems), (rows-1)*lds+off+8*c+highBit(elems)
-			if lo < 0 || hi >= len(src) {
-				panic(fmt.Sprintf("asm.Col2imRowsStep2: tap %d reads src[%d..%d] of %d", t, lo, hi, len(src)))
-			}
-			both[t*chunks+c] = uint32(m) | elems<<16
+			both = append(both, uint32(m)|elems<<16)
 		}
-	}
-	if active.Load().ops.avx512 {
 		col2imRows2A512(dst, ldd, src, lds, offs, both, rows, cols)
 		return
 	}
+	chunks := (cols + 15) / 16
 	for r := range rows {
 		d := dst[r*ldd : r*ldd+cols]
 		for t, off := range offs {
