@@ -168,7 +168,11 @@ func GatherRows(dst []float32, src []float32, t SpanTable, r0, rows, j0, width i
 		panic(fmt.Sprintf("asm.GatherRows: len(dst) = %d, want >= %d", len(dst), rows*width))
 	}
 	ops := active.Load().ops
-	if !ops.avx512 && ops.avx2 && j0%16 == 0 && width%16 == 0 && t.pieces == 1 && t.step == 1 {
+	if !ops.avx512 && ops.avx2 && j0%16 == 0 && width%16 == 0 {
+		if t.pieces > 1 || t.step > 1 {
+			gatherPiecesA2(dst, rows, width/16, src, t, r0, j0/16)
+			return
+		}
 		gatherRowsA2(dst, rows, width/16, src, t, r0, j0/16)
 		return
 	}
@@ -199,7 +203,11 @@ func GatherCols(dst []float32, ldd int, src []float32, t SpanTable, r0, rows, j0
 		panic(fmt.Sprintf("asm.GatherCols: len(dst) = %d, want >= %d", len(dst), (steps-1)*ldd+rows))
 	}
 	ops := active.Load().ops
-	if !ops.avx512 && ops.avx2 && j0%16 == 0 && t.pieces == 1 && t.step == 1 {
+	if !ops.avx512 && ops.avx2 && j0%16 == 0 {
+		if t.pieces > 1 || t.step > 1 {
+			gatherColsViaRows(dst, ldd, src, t, r0, rows, j0, steps)
+			return
+		}
 		gatherColsA2(dst, ldd, src, t, r0, rows, j0, steps)
 		return
 	}
