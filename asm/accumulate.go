@@ -14,8 +14,13 @@ func Add2D(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 	if ldd < cols || lds < cols || len(dst) < (rows-1)*ldd+cols || len(src) < (rows-1)*lds+cols {
 		panic(fmt.Sprintf("asm.Add2D: %dx%d with ldd %d, lds %d, len(dst) %d, len(src) %d", rows, cols, ldd, lds, len(dst), len(src)))
 	}
-	if active.Load().ops.avx512 {
+	ops := active.Load().ops
+	if ops.avx512 {
 		add2DA512(dst, ldd, src, lds, rows, cols)
+		return
+	}
+	if ops.avx2 {
+		add2DA2(dst, ldd, src, lds, rows, cols)
 		return
 	}
 	add2DGo(dst, ldd, src, lds, rows, cols)
@@ -45,8 +50,13 @@ func Col2imRows(dst []float32, ldd int, src []float32, lds int, offs []int, mask
 	if !checkScatter("Col2imRows", 1, dst, ldd, src, lds, offs, masks, rows, cols) {
 		return
 	}
-	if active.Load().ops.avx512 {
+	ops := active.Load().ops
+	if ops.avx512 {
 		col2imRowsA512(dst, ldd, src, lds, offs, masks, rows, cols)
+		return
+	}
+	if ops.avx2 {
+		col2imRowsA2(dst, ldd, src, lds, offs, masks, rows, cols)
 		return
 	}
 	col2imRowsGo(dst, ldd, src, lds, offs, masks, rows, cols)
@@ -109,7 +119,7 @@ func Col2imRowsStep2(dst []float32, ldd int, src []float32, lds int, offs []int,
 	if !checkScatter("Col2imRowsStep2", 2, dst, ldd, src, lds, offs, masks, rows, cols) {
 		return
 	}
-	if active.Load().ops.avx512 {
+	if ops := active.Load().ops; ops.avx512 || ops.avx2 {
 		// Per tap and chunk for the assembly: the lanes, and the source
 		// elements they read (lane l reads element l/2 of the chunk's 8). A
 		// kernel row's few taps fit the stack buffer.
@@ -127,7 +137,11 @@ func Col2imRowsStep2(dst []float32, ldd int, src []float32, lds int, offs []int,
 			}
 			both = append(both, uint32(m)|elems<<16)
 		}
-		col2imRows2A512(dst, ldd, src, lds, offs, both, rows, cols)
+		if ops.avx512 {
+			col2imRows2A512(dst, ldd, src, lds, offs, both, rows, cols)
+		} else {
+			col2imRows2A2(dst, ldd, src, lds, offs, both, rows, cols)
+		}
 		return
 	}
 	chunks := (cols + 15) / 16

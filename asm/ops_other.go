@@ -32,3 +32,19 @@ func copy2DA512(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 func prefetchA512(buf []float32, write bool) {
 	panic("asm: no AVX-512 helpers in this build")
 }
+
+func correlateA2(dst, src []float32, s Shifts, w []float32) {
+	panic("asm: no AVX2 helpers in this build")
+}
+
+func dotShiftsA2(lanes, g, src []float32, s Shifts, t0, taps int) {
+	panic("asm: no AVX2 helpers in this build")
+}
+
+func copy2DA2(dst []float32, ldd int, src []float32, lds, rows, cols int) {
+	panic("asm: no AVX2 helpers in this build")
+}
+
+func prefetchA2(buf []float32, write bool) {
+	panic("asm: no AVX2 helpers in this build")
+}

@@ -118,8 +118,13 @@ func Correlate(dst, src []float32, s Shifts, w []float32) {
 		clear(dst)
 		return
 	}
-	if active.Load().ops.avx512 {
+	ops := active.Load().ops
+	if ops.avx512 {
 		correlateA512(dst, src, s, w)
+		return
+	}
+	if ops.avx2 {
+		correlateA2(dst, src, s, w)
 		return
 	}
 	correlateGo(dst, src, s, w)
@@ -149,11 +154,13 @@ func DotShiftsLanes(lanes, g, src []float32, s Shifts) {
 	if s.n == 0 || len(src) == 0 || s.Taps() == 0 {
 		return
 	}
-	avx := active.Load().ops.avx512
+	ops := active.Load().ops
 	for t0 := 0; t0 < s.Taps(); t0 += 16 {
 		taps := min(16, s.Taps()-t0)
-		if avx {
+		if ops.avx512 {
 			dotShiftsA512(lanes[16*t0:16*(t0+taps)], g, src, s, t0, taps)
+		} else if ops.avx2 {
+			dotShiftsA2(lanes[16*t0:16*(t0+taps)], g, src, s, t0, taps)
 		} else {
 			dotShiftsGo(lanes[16*t0:16*(t0+taps)], g, src, s, t0, taps)
 		}
@@ -233,8 +240,13 @@ func Copy2D(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 	if ldd < cols || lds < cols || len(dst) < (rows-1)*ldd+cols || len(src) < (rows-1)*lds+cols {
 		panic(fmt.Sprintf("asm.Copy2D: %dx%d with ldd %d, lds %d, len(dst) %d, len(src) %d", rows, cols, ldd, lds, len(dst), len(src)))
 	}
-	if active.Load().ops.avx512 {
+	ops := active.Load().ops
+	if ops.avx512 {
 		copy2DA512(dst, ldd, src, lds, rows, cols)
+		return
+	}
+	if ops.avx2 {
+		copy2DA2(dst, ldd, src, lds, rows, cols)
 		return
 	}
 	for i := range rows {
@@ -248,8 +260,15 @@ func Copy2D(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 // which hides the memory latency that the hardware prefetcher, following
 // one short plane at a time, does not.
 func Prefetch(buf []float32, write bool) {
-	if len(buf) == 0 || !active.Load().ops.avx512 {
+	if len(buf) == 0 {
 		return
 	}
-	prefetchA512(buf, write)
+	ops := active.Load().ops
+	if ops.avx512 {
+		prefetchA512(buf, write)
+		return
+	}
+	if ops.avx2 {
+		prefetchA2(buf, write)
+	}
 }
