@@ -70,13 +70,22 @@ func BenchmarkConvShapes(b *testing.B) {
 // TestTuneConv times each face of the benchmark convolutions on one
 // thread in thread CPU time (best of several runs), which on a shared
 // machine measures the code rather than the neighbours. Skipped unless
-// TENSOR_TUNE is set (to a substring of the shape names, or "all"):
+// TENSOR_TUNE is set (to a substring of the shape names, or "all");
+// TENSOR_TUNE_IMPL forces an asm implementation (avx2, say, to time the
+// AVX2 kernels on an AVX-512 machine):
 //
 //	TENSOR_TUNE=all go test -run TuneConv -v ./tensor/
 func TestTuneConv(t *testing.T) {
 	sel := os.Getenv("TENSOR_TUNE")
 	if sel == "" {
 		t.Skip("set TENSOR_TUNE to run")
+	}
+	if impl := os.Getenv("TENSOR_TUNE_IMPL"); impl != "" {
+		restore, err := asm.Use(impl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer restore()
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	runtime.LockOSThread()
