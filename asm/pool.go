@@ -32,8 +32,19 @@ func MaxPoolPlane(out []float32, idx []int32, x []float32, h, w, ho, wo, kh, kw,
 			maxPoolRowAVX512(&o[0], &ix[0], &x[0], w, (wo+15)/16, tail, y0, y1, kw, sw, pw)
 			continue
 		}
+		if ops := active.Load().ops; !ops.avx512 && ops.avx2 && y0 < y1 && poolLanesFit(wo, kw, sw, pw) {
+			maxPoolRowAVX2(&o[0], &ix[0], &x[0], w, (wo+7)/8, wo-(wo-1)/8*8, y0, y1, kw, sw, pw)
+			continue
+		}
 		maxPoolRowGo(o, ix, x, w, y0, y1, kw, sw, pw)
 	}
+}
+
+// poolLanesFit reports whether the AVX2 rows' int32 lanes hold every
+// column ox·sw − pw + kj they compute (ox < wo + 8, kj < kw).
+func poolLanesFit(wo, kw, sw, pw int) bool {
+	lim := math.MaxInt32 - kw - pw
+	return kw < math.MaxInt32/2 && pw < math.MaxInt32/2 && lim > 0 && wo+8 <= lim/sw
 }
 
 func maxPoolRowGo(out []float32, idx []int32, x []float32, w, y0, y1, kw, sw, pw int) {
@@ -81,6 +92,10 @@ func AvgPoolPlane(out []float32, x []float32, h, w, ho, wo, kh, kw, sh, sw, ph, 
 				tail = 1<<(wo%16) - 1
 			}
 			avgPoolRowAVX512(&o[0], &x[0], w, (wo+15)/16, tail, y0, y1, kw, sw, pw, fh, inc)
+			continue
+		}
+		if ops := active.Load().ops; !ops.avx512 && ops.avx2 && y0 < y1 && poolLanesFit(wo, kw, sw, pw) {
+			avgPoolRowAVX2(&o[0], &x[0], w, (wo+7)/8, wo-(wo-1)/8*8, y0, y1, kw, sw, pw, fh, inc)
 			continue
 		}
 		avgPoolRowGo(o, x, w, y0, y1, kw, sw, pw, fh, includePad)
