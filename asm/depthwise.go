@@ -119,6 +119,10 @@ func PackPlanes(dst []float32, m PixelMap, src []float32, offs *[16]int, next in
 		packPlanesA512(dst, m.pos, src, &b, 4*next)
 		return
 	}
+	if active.Load().ops.avx2 {
+		packPlanesA2(dst, m.pos, src, &b, 4*next)
+		return
+	}
 	for p, v := range m.pos {
 		out := dst[16*int(v) : 16*int(v)+16]
 		for l := range out {
@@ -153,6 +157,10 @@ func UnpackPlanes(dst []float32, offs *[16]int, cnt int, src []float32, m PixelM
 		unpackPlanesA512(dst, &b, cnt, src, m.pos, 4*next)
 		return
 	}
+	if active.Load().ops.avx2 {
+		unpackPlanesA2(dst, &b, cnt, src, m.pos, 4*next)
+		return
+	}
 	for p, v := range m.pos {
 		in := src[16*int(v) : 16*int(v)+16]
 		for l := range cnt {
@@ -183,6 +191,10 @@ func ConvPacked(out, in, w []float32, t TapOffsets) {
 		convPackedA512(out, in, w, t.bytes, t.runs)
 		return
 	}
+	if active.Load().ops.avx2 {
+		convPackedA2(out, in, w, t.bytes)
+		return
+	}
 	convPackedGo(out, in, w, t.offs)
 }
 
@@ -207,6 +219,10 @@ func DotPacked(acc, g, in []float32, t TapOffsets) {
 			t1 := min(t0+dotTaps, len(t.offs))
 			dotPackedA512(acc[16*t0:16*t1], g, in, t.bytes[t0:t1])
 		}
+		return
+	}
+	if active.Load().ops.avx2 {
+		dotPackedA2(acc, g, in, t.bytes)
 		return
 	}
 	dotPackedGo(acc, g, in, t.offs)

@@ -40,9 +40,10 @@ func edgeFloats(t *testing.T, n int, atStart bool) (s []float32, free func()) {
 // place, whose top row lies before the plane, and the last, masked ones,
 // must touch nothing outside their slices.
 func TestDepthwiseEdges(t *testing.T) {
-	if !active.Load().ops.avx512 {
-		t.Skip("no AVX-512 kernels here")
-	}
+	forEachAsm(t, testDepthwiseEdges)
+}
+
+func testDepthwiseEdges(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
 	fill := func(s []float32) {
 		for i := range s {
@@ -50,7 +51,7 @@ func TestDepthwiseEdges(t *testing.T) {
 		}
 	}
 	for _, atStart := range []bool{true, false} {
-		for _, sz := range [][2]int{{16, 16}, {4, 16}, {14, 16}, {16, 32}, {3, 32}, {9, 9}, {17, 17}, {8, 8}} {
+		for _, sz := range [][2]int{{16, 16}, {4, 16}, {14, 16}, {16, 32}, {3, 32}, {9, 9}, {17, 17}, {8, 8}, {3, 5}, {1, 13}, {1, 16}} {
 			h, w := sz[0], sz[1]
 			n := h * w
 			x, freeX := edgeFloats(t, 2*n, atStart)

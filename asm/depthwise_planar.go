@@ -83,6 +83,10 @@ func Conv3x3(out, x []float32, planes int, w, stage []float32, g *Same3x3) {
 		conv3x3A512(out, x, planes, w, stage, g)
 		return
 	}
+	if active.Load().ops.avx2 {
+		conv3x3A2(out, x, planes, w, stage, g)
+		return
+	}
 	for p := range planes {
 		g.stageGo(stage, x[p*g.n:])
 		conv3x3Go(out[p*g.n:(p+1)*g.n], stage, g, (*[9]float32)(w[9*p:]))
@@ -103,6 +107,10 @@ func Dot3x3(lanes, gy, x []float32, planes int, stage []float32, g *Same3x3) {
 	}
 	if active.Load().ops.avx512 {
 		dot3x3A512(lanes, gy, x, planes, stage, g)
+		return
+	}
+	if active.Load().ops.avx2 {
+		dot3x3A2(lanes, gy, x, planes, stage, g)
 		return
 	}
 	for p := range planes {

@@ -172,6 +172,10 @@ func ConvS2(out, x []float32, planes int, w, stage []float32, g *Stride2x3) {
 		convS2AVX512(&out[0], &x[0], planes, &w[0], &stage[0], g.a)
 		return
 	}
+	if active.Load().ops.avx2 {
+		convS2A2(out, x, planes, w, g)
+		return
+	}
 	n, m := g.h*g.w, g.ho*g.wo
 	for p := range planes {
 		xp, op, wp := x[p*n:], out[p*m:], w[9*p:]
@@ -202,6 +206,10 @@ func DotS2(lanes, gy, x []float32, planes int, stage []float32, g *Stride2x3) {
 	}
 	if active.Load().ops.avx512 {
 		dotS2AVX512(&lanes[0], &gy[0], &x[0], planes, &stage[0], g.a)
+		return
+	}
+	if active.Load().ops.avx2 {
+		dotS2A2(lanes, gy, x, planes, g)
 		return
 	}
 	n, m := g.h*g.w, g.ho*g.wo
@@ -236,6 +244,10 @@ func ConvTS2(gx, gy []float32, planes int, w, stage []float32, g *Stride2x3) {
 	}
 	if active.Load().ops.avx512 {
 		convTS2AVX512(&gx[0], &gy[0], planes, &w[0], &stage[0], g.a)
+		return
+	}
+	if active.Load().ops.avx2 {
+		convTS2A2(gx, gy, planes, w, g)
 		return
 	}
 	n, m := g.h*g.w, g.ho*g.wo

@@ -87,7 +87,7 @@ func TestUnpackPlanes(t *testing.T) {
 	forEachImpl(t, func(t *testing.T, k *kernel) {
 		r := rand.New(rand.NewPCG(3, 4))
 		for _, n := range packSizes {
-			for _, cnt := range []int{1, 7, 15, 16} {
+			for _, cnt := range []int{1, 7, 8, 9, 15, 16} {
 				vecs := n + 5
 				perm := r.Perm(vecs)
 				pos := make([]int32, n)
@@ -199,7 +199,7 @@ func TestDotPacked(t *testing.T) {
 	forEachImpl(t, func(t *testing.T, k *kernel) {
 		r := rand.New(rand.NewPCG(7, 8))
 		for _, q := range []int{1, 2, 7, 16, 33, 100} {
-			for _, taps := range []int{1, 2, 8, 9, 10, 25, 29, 30, 31, 49, 61} {
+			for _, taps := range []int{1, 2, 8, 9, 10, 15, 16, 25, 29, 30, 31, 49, 61} {
 				tp := randTaps(r, taps, 2*q+3)
 				in := packedInput(r, q, tp)
 				g := randFloats(r, 16*q)
@@ -227,15 +227,27 @@ func TestDotPacked(t *testing.T) {
 	})
 }
 
+// forEachAsm runs f as a subtest once per implementation here, skipping
+// those without depthwise assembly (AVX-512 or AVX2).
+func forEachAsm(t *testing.T, f func(t *testing.T)) {
+	forEachImpl(t, func(t *testing.T, k *kernel) {
+		if !k.ops.avx512 && !k.ops.avx2 {
+			t.Skip("no depthwise assembly in this implementation")
+		}
+		f(t)
+	})
+}
+
 // TestPackedAsmMatchesGo requires the assembly kernels to give the Go
 // loops' bits (the fused multiply-adds in the same order).
 func TestPackedAsmMatchesGo(t *testing.T) {
-	if !active.Load().ops.avx512 {
-		t.Skip("no AVX-512 kernels here")
-	}
+	forEachAsm(t, testPackedAsmMatchesGo)
+}
+
+func testPackedAsmMatchesGo(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
-	for _, q := range []int{1, 5, 12, 13, 17, 64} {
-		for _, taps := range []int{1, 9, 25, 33} {
+	for _, q := range []int{1, 2, 3, 5, 6, 7, 8, 12, 13, 17, 64} {
+		for _, taps := range []int{1, 9, 14, 15, 16, 25, 33} {
 			tp := randTaps(r, taps, q+4)
 			in := packedInput(r, q, tp)
 			w := randFloats(r, 16*taps)
