@@ -2,6 +2,7 @@ package asm
 
 import (
 	"fmt"
+	"os"
 	"sync/atomic"
 )
 
@@ -42,9 +43,7 @@ type kernel struct {
 // that escape analysis keeps their callers' small buffers on the stack.
 type simdOps struct {
 	avx512 bool
-	// avx2: the AVX2 versions of the one-piece, step-1 gathers and of
-	// Transpose (gather_avx2_amd64.s), for the avx2 kernel. The other
-	// helpers stay Go loops, so FastGathers still reports false.
+	// avx2: the AVX2 versions of the helpers, for the avx2 kernel.
 	avx2 bool
 }
 
@@ -58,7 +57,20 @@ var active atomic.Pointer[kernel]
 // platform; Use reports "unsupported" rather than "unknown" for these.
 var knownNames = []string{"avx512", "avx2", "purego"}
 
-func init() { active.Store(kernels[0]) }
+// startEnv names the implementation to start with instead of the best,
+// e.g. MODELDOCTOR_ASM=avx2 go test ./... reruns the suite with AVX-512
+// masked off. A name this CPU or build cannot run is reported on stderr
+// and the best one is kept.
+const startEnv = "MODELDOCTOR_ASM"
+
+func init() {
+	active.Store(kernels[0])
+	if name := os.Getenv(startEnv); name != "" {
+		if _, err := Use(name); err != nil {
+			fmt.Fprintf(os.Stderr, "%s=%s: %v; using %s\n", startEnv, name, err, Current())
+		}
+	}
+}
 
 func newKernel(name string, mr, nr int, tile func(int, []float32, []float32, []float32, int, float32, float32), peak func(int) float64) *kernel {
 	return &kernel{name: name, mr: mr, nr: nr, tile: tile, peak: peak, blocks: deriveBlocking(mr, nr, hostCaches)}

@@ -241,11 +241,15 @@ func checkGather(name string, srcLen int, t SpanTable, r0, rows, j0, cols int) {
 	}
 }
 
-// FastGathers reports whether the gathers, shifted sums and col2im
-// helpers run as assembly with the implementation in use. Without it they
-// are plain Go loops, and callers that can do the same work another way
-// (an explicit im2col for a pieced or stepped table) should.
-func FastGathers() bool { return active.Load().ops.avx512 }
+// FastGathers reports whether the gathers, shifted sums, col2im and
+// pooling helpers run as assembly (AVX-512 or AVX2) with the
+// implementation in use. Without it they are plain Go loops, and callers
+// that can do the same work another way (an explicit im2col for a pieced
+// or stepped table) should.
+func FastGathers() bool {
+	ops := active.Load().ops
+	return ops.avx512 || ops.avx2
+}
 
 func gatherRowsGo(dst []float32, src []float32, t SpanTable, r0, rows, j0, width int) {
 	if t.pieces == 1 && t.step == 1 {

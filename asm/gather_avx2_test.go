@@ -242,8 +242,8 @@ func TestTransposeAVX2(t *testing.T) {
 	}
 }
 
-// TestAVX2Ops checks which kernels get the AVX2 gathers, and that
-// FastGathers keeps meaning the AVX-512 helpers.
+// TestAVX2Ops checks which kernels get the AVX2 helpers, and that
+// FastGathers means assembly helpers of either ISA.
 func TestAVX2Ops(t *testing.T) {
 	for _, k := range kernels {
 		if k.ops.avx2 != (k.name == "avx2") {
@@ -251,7 +251,7 @@ func TestAVX2Ops(t *testing.T) {
 		}
 	}
 	forEachImpl(t, func(t *testing.T, k *kernel) {
-		if got, want := FastGathers(), k.name == "avx512"; got != want {
+		if got, want := FastGathers(), k.name != "purego"; got != want {
 			t.Errorf("FastGathers() = %v, want %v", got, want)
 		}
 	})
