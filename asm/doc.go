@@ -53,13 +53,16 @@
 //
 // CPU features come from github.com/klauspost/cpuid/v2. The assembly is
 // built on amd64 only and never with -tags purego; then only purego exists.
-// The helpers beside GEMM have AVX-512 versions used with the avx512
-// kernel (a few, the gathers and the element-wise ops, also AVX2 versions);
-// otherwise they run their pure-Go loops, which are also their reference in
-// the tests. FastGathers tells callers whether the AVX-512 helpers are in
-// use. The depthwise kernels' unrolled assembly is written by a generator,
-// gen/depthwise.py (run by hand, its output committed); the rest is written
-// by hand. They are selected by a flag of the kernel and called directly, not
+// The helpers beside GEMM (gathers, col2im scatters, shifted sums,
+// depthwise, pooling, SiLU and the element-wise ops) have AVX-512 versions
+// used with the avx512 kernel and AVX2 versions used with the avx2 one;
+// with purego they run their pure-Go loops, which are also their reference
+// in the tests. FastGathers tells callers whether assembly helpers are in
+// use. The depthwise kernels' unrolled assembly (both ISAs) is written by a
+// generator, gen/depthwise.py (run by hand, its output committed); the rest
+// is written by hand. MODELDOCTOR_ASM=avx2 (or purego) in the environment
+// starts a program with that implementation instead of the best: the test
+// suite rerun with the wider ISA masked off. They are selected by a flag of the kernel and called directly, not
 // through function values, so that their callers' small buffers do not
 // escape to the heap.
 //
