@@ -28,7 +28,7 @@ func parallelFor(n, cost int, body func(lo, hi int)) {
 	if chunks > n {
 		chunks = n
 	}
-	runTeam(&teamJob{body: body, n: n, chunks: chunks, helpers: workers - 1})
+	runTeam(newTeamJob(body, n, chunks, workers-1))
 }
 
 // parallelWorkers is the number of goroutines parallelFor uses for n

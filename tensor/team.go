@@ -21,24 +21,51 @@ import (
 // so concurrent or nested parallelFor calls stay correct, only less
 // parallel.
 
-// teamJob is one parallelFor call.
+// teamJob is one parallelFor call. Its chunks are dealt out in
+// contiguous segments, one per worker (the caller is worker 0, helper k is
+// worker k): each worker first runs its own segment, in order, then takes
+// what is left of the others'. A network's operations split their work
+// along the batch in the same proportions, so each core keeps working on
+// the same images from one operation to the next and finds them in its
+// own cache, while the stealing still balances uneven work and a worker
+// that the scheduler parks.
 type teamJob struct {
 	body      func(lo, hi int)
 	n, chunks int
 	helpers   int // how many helpers the caller wants
-	next      atomic.Int64
+	segs      []segment
 	done      atomic.Int64
 }
 
-// run claims and runs ranges until none is left.
-func (j *teamJob) run() {
-	for {
-		c := int(j.next.Add(1) - 1)
-		if c >= j.chunks {
-			return
+// segment is one worker's share of a job's chunks, claimed with its own
+// counter (on its own cache line: the workers claim concurrently).
+type segment struct {
+	next   atomic.Int64
+	lo, hi int
+	_      [40]byte
+}
+
+func newTeamJob(body func(lo, hi int), n, chunks, helpers int) *teamJob {
+	j := &teamJob{body: body, n: n, chunks: chunks, helpers: helpers, segs: make([]segment, helpers+1)}
+	for w := range j.segs {
+		j.segs[w].lo, j.segs[w].hi = w*chunks/(helpers+1), (w+1)*chunks/(helpers+1)
+	}
+	return j
+}
+
+// run claims and runs ranges, starting with worker w's segment, until
+// none is left.
+func (j *teamJob) run(w int) {
+	for k := range j.segs {
+		s := &j.segs[(w+k)%len(j.segs)]
+		for {
+			c := s.lo + int(s.next.Add(1)-1)
+			if c >= s.hi {
+				break
+			}
+			j.body(c*j.n/j.chunks, (c+1)*j.n/j.chunks)
+			j.done.Add(1)
 		}
-		j.body(c*j.n/j.chunks, (c+1)*j.n/j.chunks)
-		j.done.Add(1)
 	}
 }
 
@@ -73,7 +100,7 @@ func runTeam(j *teamJob) {
 		team.wake.Broadcast()
 		team.mu.Unlock()
 	}
-	j.run()
+	j.run(0)
 	for spins := 0; j.done.Load() < int64(j.chunks); spins++ {
 		if spins%64 == 63 {
 			runtime.Gosched()
@@ -104,7 +131,7 @@ func helper(id int) {
 		}
 		seen = team.generation.Load()
 		if j := team.current.Load(); j != nil && j.helpers >= id {
-			j.run()
+			j.run(id)
 		}
 	}
 }
