@@ -103,6 +103,28 @@ func (v *Value) Detach() *Value {
 // ZeroGrad clears the accumulated gradient.
 func (v *Value) ZeroGrad() { v.Grad = nil }
 
+// ReleaseGrad is ZeroGrad that also hands the gradient's storage back to
+// the allocator when the backward pass gave it storage of its own (a
+// gradient outside any graph), so that the next backward pass reuses it:
+// the previous Grad must not be used afterwards. Optimizers call it.
+func (v *Value) ReleaseGrad() {
+	if g := v.Grad; g != nil && g.node == nil && g.t != nil {
+		tensor.Release(g.t)
+	}
+	v.Grad = nil
+}
+
+// BorrowGrad returns the gradient's values without pinning its storage
+// (tensor.Borrow), or nil if v has no gradient: for an optimizer's step,
+// which must not keep the slice.
+func (v *Value) BorrowGrad() []float32 {
+	if v.Grad == nil {
+		return nil
+	}
+	v.Grad.mustLive("BorrowGrad")
+	return v.Grad.t.Borrow()
+}
+
 func (v *Value) String() string {
 	if v.node != nil {
 		return fmt.Sprintf("Value(%s, %v)", v.node.op.Name, v.t)

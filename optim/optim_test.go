@@ -171,3 +171,33 @@ func TestClipGradNorm(t *testing.T) {
 		t.Errorf("clipped gradient %v, want [0.6 0.8]", g)
 	}
 }
+
+// TestStepsReuseGradientStorage: an optimizer reads the gradients without
+// pinning them and ZeroGrad hands their storage back, so after the first
+// steps a training loop with FreeValues takes every buffer from the
+// allocator's free lists (the gradients were fresh allocations every step
+// while the optimizer's reads pinned them).
+func TestStepsReuseGradientStorage(t *testing.T) {
+	r := tensor.NewRNG(3)
+	w := autograd.Const(tensor.Normal(r, 0, 0.1, 64, 64))
+	w.SetRequiresGrad(true)
+	x := autograd.Const(tensor.Normal(r, 0, 1, 32, 64))
+	opts := []Optimizer{NewSGD([]*autograd.Value{w}, SGDOptions{Momentum: 0.9, WeightDecay: 1e-4}), NewAdam([]*autograd.Value{w}, AdamOptions{})}
+	for _, opt := range opts {
+		for s := range 4 {
+			before := tensor.Stats()
+			opt.ZeroGrad()
+			y := autograd.MatMul(x, w)
+			autograd.SumAll(autograd.Mul(y, y)).BackwardWith(nil, autograd.GradOptions{FreeValues: true})
+			opt.Step(1e-3)
+			after := tensor.Stats()
+			if misses := after.Misses - before.Misses; s >= 2 && misses != 0 {
+				t.Errorf("%T step %d: %d allocator misses, want 0", opt, s, misses)
+			}
+		}
+		opt.ZeroGrad()
+		if w.Grad != nil {
+			t.Errorf("%T: ZeroGrad left a gradient", opt)
+		}
+	}
+}

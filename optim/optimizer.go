@@ -11,7 +11,9 @@ import (
 type Optimizer interface {
 	// Step applies one update with learning rate lr.
 	Step(lr float64)
-	// ZeroGrad clears the parameters' gradients.
+	// ZeroGrad clears the parameters' gradients and hands their storage
+	// back to the allocator (autograd.Value.ReleaseGrad): a gradient read
+	// before must not be used after.
 	ZeroGrad()
 	// State returns the optimizer's state as named tensors (for
 	// checkpoints); LoadState restores it.
@@ -21,16 +23,13 @@ type Optimizer interface {
 
 func zeroGrad(params []*autograd.Value) {
 	for _, p := range params {
-		p.ZeroGrad()
+		p.ReleaseGrad()
 	}
 }
 
 // grad returns p's gradient data, or nil if it has none.
 func grad(p *autograd.Value) []float32 {
-	if p.Grad == nil {
-		return nil
-	}
-	return p.Grad.Data()
+	return p.BorrowGrad()
 }
 
 // loadBuffers copies saved per-parameter buffers named prefix.<i>.

@@ -100,6 +100,13 @@ func (t *Tensor) Data() []float32 {
 	return t.data
 }
 
+// Borrow returns the underlying values like Data, without pinning the
+// storage: the slice is valid only while t is, and the caller must not
+// keep it (once t is released the allocator may give the storage to
+// another tensor). For loops that update tensors they do not own, such as
+// an optimizer's step.
+func (t *Tensor) Borrow() []float32 { return t.data }
+
 // Dims returns the number of dimensions.
 func (t *Tensor) Dims() int { return len(t.shape) }
 
