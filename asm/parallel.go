@@ -3,6 +3,7 @@ package asm
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Parallelism: C is cut into a tm×tn grid of disjoint regions, one per
@@ -23,16 +24,41 @@ func (g *gemmArgs) run(threads int) {
 	kern := active.Load()
 	kc := splitK(g.k, kern.blocks.kc)
 	regions := partition(threads, g.m, g.n, g.k, kern.mr, kern.nr)
+	if len(regions) == 1 {
+		g.computeRegion(kern, kc, regions[0])
+		return
+	}
+	(*runner.Load())(len(regions), func(i int) { g.computeRegion(kern, kc, regions[i]) })
+}
 
+// A Runner calls f(i) for every i < n, concurrently, the caller taking
+// i = 0, and returns when all calls have.
+type Runner func(n int, f func(i int))
+
+// runner runs a threaded product's regions: goroutines started per call,
+// unless a program installs a pool of its own with SetRunner.
+var runner atomic.Pointer[Runner]
+
+func init() {
+	var r Runner = goRunner
+	runner.Store(&r)
+}
+
+// SetRunner makes threaded products run their regions with r (package
+// tensor installs its long-lived workers, which a product reaches without
+// starting and waking a goroutine per region).
+func SetRunner(r Runner) { runner.Store(&r) }
+
+func goRunner(n int, f func(i int)) {
 	var wg sync.WaitGroup
-	for _, r := range regions[1:] {
+	for i := 1; i < n; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			g.computeRegion(kern, kc, r)
+			f(i)
 		}()
 	}
-	g.computeRegion(kern, kc, regions[0])
+	f(0)
 	wg.Wait()
 }
 

@@ -140,3 +140,14 @@ func threadCPU() time.Duration {
 	}
 	return time.Duration(ts.Nano())
 }
+
+// BenchmarkThreadedSmallGemm is a product of LeNet-5's first linear layer
+// (batch 64, 400 → 120) on two threads: its regions run on the team, as
+// every threaded GEMM's do (asm.SetRunner in team.go).
+func BenchmarkThreadedSmallGemm(b *testing.B) {
+	m, n, k := 64, 120, 400
+	a, w, c := make([]float32, m*k), make([]float32, n*k), make([]float32, m*n)
+	for b.Loop() {
+		asm.SgemmThreads(2, false, true, m, n, k, 1, a, k, w, k, 0, c, n)
+	}
+}
