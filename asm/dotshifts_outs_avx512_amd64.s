@@ -1,0 +1,938 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// AVX-512 DotShiftsLanesOuts (dotshifts_outs.go): dotShiftsAVX512
+// (shifts_avx512_amd64.s) for P gradient planes that read the same source.
+// Each segment loads the P planes' g once (zero-masked at the last, partial
+// segment, as dotShiftsAVX512 does) and, per tap, the tap's shifted source
+// once (zero-masked by the tap's lanes: masked lanes are not read and cannot
+// fault); every plane then adds g·src to its accumulator with an FMA that
+// is merge-masked by the same lanes. An enabled lane gets exactly
+// dotShiftsAVX512's single rounding of acc + g·src (same operands, same
+// order), a disabled one keeps its value, so each plane's lanes have the
+// bits of a DotShiftsLanes call on that plane.
+//
+// One call is one group of P planes (2..6) by T taps (1..T max, below):
+// P·T accumulators (acc(p, t) in Z(t·P+p)) stay in registers for the whole
+// plane and are added to lanes once. T max per P fills the 32 registers:
+//
+//	P  T max  accumulators  g        source
+//	6  4      Z0..Z23       Z25..Z30 Z31
+//	5  5      Z0..Z24       Z25..Z29 Z31
+//	4  6      Z0..Z23       Z25..Z28 Z31
+//	3  8      Z0..Z23       Z25..Z27 Z31
+//	2  12     Z0..Z23       Z25..Z26 Z31
+//
+//	DI lanes   DX g of plane 0 at the segment   CX full segments left
+//	SI src at the segment   BX deltas   R8 masks at the segment
+//	R13 mask row bytes   R12 taps   R11 mask address
+//	R9, R10, R14: 1, 3 and 5 plane strides in bytes (of lanes while
+//	loading and storing, of g in the loop)   K1 g lanes   K2 tap lanes
+
+// STRIDES loads a plane stride (in floats) from arg into R9 (bytes), R10
+// (3×) and R14 (5×).
+#define STRIDES(arg) \
+	MOVQ arg, R9; \
+	SHLQ $2, R9; \
+	LEAQ (R9)(R9*2), R10; \
+	LEAQ (R9)(R9*4), R14
+
+// func dotShiftsOutsAVX512(lanes *float32, ldl int, gs *float32, ldg int, outs int, full int, src *float32, deltas *int, masks *uint16, stride int, taps, tail int)
+// For p < outs (2..6) and t < taps (1..T max): lanes[p·ldl+16t+l] +=
+// Σ g[p·ldg+q]·src[q+deltas[t]] over the enabled q ≡ l (mod 16); the last,
+// partial segment's g is loaded with tail.
+TEXT ·dotShiftsOutsAVX512(SB), NOSPLIT, $0-96
+	MOVQ lanes+0(FP), DI
+	MOVQ gs+16(FP), DX
+	MOVQ full+40(FP), CX
+	MOVQ src+48(FP), SI
+	MOVQ deltas+56(FP), BX
+	MOVQ masks+64(FP), R8
+	MOVQ stride+72(FP), R13
+	SHLQ $1, R13
+	MOVQ taps+80(FP), R12
+	MOVQ outs+32(FP), AX
+	CMPQ AX, $6
+	JEQ  p6
+	CMPQ AX, $5
+	JEQ  p5
+	CMPQ AX, $4
+	JEQ  p4
+	CMPQ AX, $3
+	JEQ  p3
+	CMPQ AX, $2
+	JEQ  p2
+	JMP  done
+
+	// 6 planes, up to 4 taps.
+p6:
+	STRIDES(ldl+8(FP))
+	VMOVUPS (DI), Z0
+	VMOVUPS (DI)(R9*1), Z1
+	VMOVUPS (DI)(R9*2), Z2
+	VMOVUPS (DI)(R10*1), Z3
+	VMOVUPS (DI)(R9*4), Z4
+	VMOVUPS (DI)(R14*1), Z5
+	CMPQ    R12, $1
+	JEQ     p6loaded
+	VMOVUPS 64(DI), Z6
+	VMOVUPS 64(DI)(R9*1), Z7
+	VMOVUPS 64(DI)(R9*2), Z8
+	VMOVUPS 64(DI)(R10*1), Z9
+	VMOVUPS 64(DI)(R9*4), Z10
+	VMOVUPS 64(DI)(R14*1), Z11
+	CMPQ    R12, $2
+	JEQ     p6loaded
+	VMOVUPS 128(DI), Z12
+	VMOVUPS 128(DI)(R9*1), Z13
+	VMOVUPS 128(DI)(R9*2), Z14
+	VMOVUPS 128(DI)(R10*1), Z15
+	VMOVUPS 128(DI)(R9*4), Z16
+	VMOVUPS 128(DI)(R14*1), Z17
+	CMPQ    R12, $3
+	JEQ     p6loaded
+	VMOVUPS 192(DI), Z18
+	VMOVUPS 192(DI)(R9*1), Z19
+	VMOVUPS 192(DI)(R9*2), Z20
+	VMOVUPS 192(DI)(R10*1), Z21
+	VMOVUPS 192(DI)(R9*4), Z22
+	VMOVUPS 192(DI)(R14*1), Z23
+
+p6loaded:
+	STRIDES(ldg+24(FP))
+	MOVL $0xffff, AX
+	KMOVW AX, K1
+
+p6loop:
+	TESTQ CX, CX
+	JNZ   p6seg
+	MOVQ  tail+88(FP), AX
+	TESTQ AX, AX
+	JZ    p6store
+	KMOVW AX, K1
+	MOVQ  $0, tail+88(FP)
+	INCQ  CX
+
+p6seg:
+	VMOVUPS.Z (DX), K1, Z25
+	VMOVUPS.Z (DX)(R9*1), K1, Z26
+	VMOVUPS.Z (DX)(R9*2), K1, Z27
+	VMOVUPS.Z (DX)(R10*1), K1, Z28
+	VMOVUPS.Z (DX)(R9*4), K1, Z29
+	VMOVUPS.Z (DX)(R14*1), K1, Z30
+	MOVQ      R8, R11
+	MOVQ        0(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z0
+	VFMADD231PS Z31, Z26, K2, Z1
+	VFMADD231PS Z31, Z27, K2, Z2
+	VFMADD231PS Z31, Z28, K2, Z3
+	VFMADD231PS Z31, Z29, K2, Z4
+	VFMADD231PS Z31, Z30, K2, Z5
+	CMPQ        R12, $1
+	JEQ         p6next
+	MOVQ        8(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z6
+	VFMADD231PS Z31, Z26, K2, Z7
+	VFMADD231PS Z31, Z27, K2, Z8
+	VFMADD231PS Z31, Z28, K2, Z9
+	VFMADD231PS Z31, Z29, K2, Z10
+	VFMADD231PS Z31, Z30, K2, Z11
+	CMPQ        R12, $2
+	JEQ         p6next
+	MOVQ        16(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z12
+	VFMADD231PS Z31, Z26, K2, Z13
+	VFMADD231PS Z31, Z27, K2, Z14
+	VFMADD231PS Z31, Z28, K2, Z15
+	VFMADD231PS Z31, Z29, K2, Z16
+	VFMADD231PS Z31, Z30, K2, Z17
+	CMPQ        R12, $3
+	JEQ         p6next
+	MOVQ        24(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z18
+	VFMADD231PS Z31, Z26, K2, Z19
+	VFMADD231PS Z31, Z27, K2, Z20
+	VFMADD231PS Z31, Z28, K2, Z21
+	VFMADD231PS Z31, Z29, K2, Z22
+	VFMADD231PS Z31, Z30, K2, Z23
+
+p6next:
+	ADDQ $64, DX
+	ADDQ $64, SI
+	ADDQ $2, R8
+	DECQ CX
+	JMP  p6loop
+
+p6store:
+	STRIDES(ldl+8(FP))
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, (DI)(R9*1)
+	VMOVUPS Z2, (DI)(R9*2)
+	VMOVUPS Z3, (DI)(R10*1)
+	VMOVUPS Z4, (DI)(R9*4)
+	VMOVUPS Z5, (DI)(R14*1)
+	CMPQ    R12, $1
+	JEQ     done
+	VMOVUPS Z6, 64(DI)
+	VMOVUPS Z7, 64(DI)(R9*1)
+	VMOVUPS Z8, 64(DI)(R9*2)
+	VMOVUPS Z9, 64(DI)(R10*1)
+	VMOVUPS Z10, 64(DI)(R9*4)
+	VMOVUPS Z11, 64(DI)(R14*1)
+	CMPQ    R12, $2
+	JEQ     done
+	VMOVUPS Z12, 128(DI)
+	VMOVUPS Z13, 128(DI)(R9*1)
+	VMOVUPS Z14, 128(DI)(R9*2)
+	VMOVUPS Z15, 128(DI)(R10*1)
+	VMOVUPS Z16, 128(DI)(R9*4)
+	VMOVUPS Z17, 128(DI)(R14*1)
+	CMPQ    R12, $3
+	JEQ     done
+	VMOVUPS Z18, 192(DI)
+	VMOVUPS Z19, 192(DI)(R9*1)
+	VMOVUPS Z20, 192(DI)(R9*2)
+	VMOVUPS Z21, 192(DI)(R10*1)
+	VMOVUPS Z22, 192(DI)(R9*4)
+	VMOVUPS Z23, 192(DI)(R14*1)
+	JMP     done
+
+	// 5 planes, up to 5 taps.
+p5:
+	STRIDES(ldl+8(FP))
+	VMOVUPS (DI), Z0
+	VMOVUPS (DI)(R9*1), Z1
+	VMOVUPS (DI)(R9*2), Z2
+	VMOVUPS (DI)(R10*1), Z3
+	VMOVUPS (DI)(R9*4), Z4
+	CMPQ    R12, $1
+	JEQ     p5loaded
+	VMOVUPS 64(DI), Z5
+	VMOVUPS 64(DI)(R9*1), Z6
+	VMOVUPS 64(DI)(R9*2), Z7
+	VMOVUPS 64(DI)(R10*1), Z8
+	VMOVUPS 64(DI)(R9*4), Z9
+	CMPQ    R12, $2
+	JEQ     p5loaded
+	VMOVUPS 128(DI), Z10
+	VMOVUPS 128(DI)(R9*1), Z11
+	VMOVUPS 128(DI)(R9*2), Z12
+	VMOVUPS 128(DI)(R10*1), Z13
+	VMOVUPS 128(DI)(R9*4), Z14
+	CMPQ    R12, $3
+	JEQ     p5loaded
+	VMOVUPS 192(DI), Z15
+	VMOVUPS 192(DI)(R9*1), Z16
+	VMOVUPS 192(DI)(R9*2), Z17
+	VMOVUPS 192(DI)(R10*1), Z18
+	VMOVUPS 192(DI)(R9*4), Z19
+	CMPQ    R12, $4
+	JEQ     p5loaded
+	VMOVUPS 256(DI), Z20
+	VMOVUPS 256(DI)(R9*1), Z21
+	VMOVUPS 256(DI)(R9*2), Z22
+	VMOVUPS 256(DI)(R10*1), Z23
+	VMOVUPS 256(DI)(R9*4), Z24
+
+p5loaded:
+	STRIDES(ldg+24(FP))
+	MOVL $0xffff, AX
+	KMOVW AX, K1
+
+p5loop:
+	TESTQ CX, CX
+	JNZ   p5seg
+	MOVQ  tail+88(FP), AX
+	TESTQ AX, AX
+	JZ    p5store
+	KMOVW AX, K1
+	MOVQ  $0, tail+88(FP)
+	INCQ  CX
+
+p5seg:
+	VMOVUPS.Z (DX), K1, Z25
+	VMOVUPS.Z (DX)(R9*1), K1, Z26
+	VMOVUPS.Z (DX)(R9*2), K1, Z27
+	VMOVUPS.Z (DX)(R10*1), K1, Z28
+	VMOVUPS.Z (DX)(R9*4), K1, Z29
+	MOVQ      R8, R11
+	MOVQ        0(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z0
+	VFMADD231PS Z31, Z26, K2, Z1
+	VFMADD231PS Z31, Z27, K2, Z2
+	VFMADD231PS Z31, Z28, K2, Z3
+	VFMADD231PS Z31, Z29, K2, Z4
+	CMPQ        R12, $1
+	JEQ         p5next
+	MOVQ        8(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z5
+	VFMADD231PS Z31, Z26, K2, Z6
+	VFMADD231PS Z31, Z27, K2, Z7
+	VFMADD231PS Z31, Z28, K2, Z8
+	VFMADD231PS Z31, Z29, K2, Z9
+	CMPQ        R12, $2
+	JEQ         p5next
+	MOVQ        16(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z10
+	VFMADD231PS Z31, Z26, K2, Z11
+	VFMADD231PS Z31, Z27, K2, Z12
+	VFMADD231PS Z31, Z28, K2, Z13
+	VFMADD231PS Z31, Z29, K2, Z14
+	CMPQ        R12, $3
+	JEQ         p5next
+	MOVQ        24(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z15
+	VFMADD231PS Z31, Z26, K2, Z16
+	VFMADD231PS Z31, Z27, K2, Z17
+	VFMADD231PS Z31, Z28, K2, Z18
+	VFMADD231PS Z31, Z29, K2, Z19
+	CMPQ        R12, $4
+	JEQ         p5next
+	MOVQ        32(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z20
+	VFMADD231PS Z31, Z26, K2, Z21
+	VFMADD231PS Z31, Z27, K2, Z22
+	VFMADD231PS Z31, Z28, K2, Z23
+	VFMADD231PS Z31, Z29, K2, Z24
+
+p5next:
+	ADDQ $64, DX
+	ADDQ $64, SI
+	ADDQ $2, R8
+	DECQ CX
+	JMP  p5loop
+
+p5store:
+	STRIDES(ldl+8(FP))
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, (DI)(R9*1)
+	VMOVUPS Z2, (DI)(R9*2)
+	VMOVUPS Z3, (DI)(R10*1)
+	VMOVUPS Z4, (DI)(R9*4)
+	CMPQ    R12, $1
+	JEQ     done
+	VMOVUPS Z5, 64(DI)
+	VMOVUPS Z6, 64(DI)(R9*1)
+	VMOVUPS Z7, 64(DI)(R9*2)
+	VMOVUPS Z8, 64(DI)(R10*1)
+	VMOVUPS Z9, 64(DI)(R9*4)
+	CMPQ    R12, $2
+	JEQ     done
+	VMOVUPS Z10, 128(DI)
+	VMOVUPS Z11, 128(DI)(R9*1)
+	VMOVUPS Z12, 128(DI)(R9*2)
+	VMOVUPS Z13, 128(DI)(R10*1)
+	VMOVUPS Z14, 128(DI)(R9*4)
+	CMPQ    R12, $3
+	JEQ     done
+	VMOVUPS Z15, 192(DI)
+	VMOVUPS Z16, 192(DI)(R9*1)
+	VMOVUPS Z17, 192(DI)(R9*2)
+	VMOVUPS Z18, 192(DI)(R10*1)
+	VMOVUPS Z19, 192(DI)(R9*4)
+	CMPQ    R12, $4
+	JEQ     done
+	VMOVUPS Z20, 256(DI)
+	VMOVUPS Z21, 256(DI)(R9*1)
+	VMOVUPS Z22, 256(DI)(R9*2)
+	VMOVUPS Z23, 256(DI)(R10*1)
+	VMOVUPS Z24, 256(DI)(R9*4)
+	JMP     done
+
+	// 4 planes, up to 6 taps.
+p4:
+	STRIDES(ldl+8(FP))
+	VMOVUPS (DI), Z0
+	VMOVUPS (DI)(R9*1), Z1
+	VMOVUPS (DI)(R9*2), Z2
+	VMOVUPS (DI)(R10*1), Z3
+	CMPQ    R12, $1
+	JEQ     p4loaded
+	VMOVUPS 64(DI), Z4
+	VMOVUPS 64(DI)(R9*1), Z5
+	VMOVUPS 64(DI)(R9*2), Z6
+	VMOVUPS 64(DI)(R10*1), Z7
+	CMPQ    R12, $2
+	JEQ     p4loaded
+	VMOVUPS 128(DI), Z8
+	VMOVUPS 128(DI)(R9*1), Z9
+	VMOVUPS 128(DI)(R9*2), Z10
+	VMOVUPS 128(DI)(R10*1), Z11
+	CMPQ    R12, $3
+	JEQ     p4loaded
+	VMOVUPS 192(DI), Z12
+	VMOVUPS 192(DI)(R9*1), Z13
+	VMOVUPS 192(DI)(R9*2), Z14
+	VMOVUPS 192(DI)(R10*1), Z15
+	CMPQ    R12, $4
+	JEQ     p4loaded
+	VMOVUPS 256(DI), Z16
+	VMOVUPS 256(DI)(R9*1), Z17
+	VMOVUPS 256(DI)(R9*2), Z18
+	VMOVUPS 256(DI)(R10*1), Z19
+	CMPQ    R12, $5
+	JEQ     p4loaded
+	VMOVUPS 320(DI), Z20
+	VMOVUPS 320(DI)(R9*1), Z21
+	VMOVUPS 320(DI)(R9*2), Z22
+	VMOVUPS 320(DI)(R10*1), Z23
+
+p4loaded:
+	STRIDES(ldg+24(FP))
+	MOVL $0xffff, AX
+	KMOVW AX, K1
+
+p4loop:
+	TESTQ CX, CX
+	JNZ   p4seg
+	MOVQ  tail+88(FP), AX
+	TESTQ AX, AX
+	JZ    p4store
+	KMOVW AX, K1
+	MOVQ  $0, tail+88(FP)
+	INCQ  CX
+
+p4seg:
+	VMOVUPS.Z (DX), K1, Z25
+	VMOVUPS.Z (DX)(R9*1), K1, Z26
+	VMOVUPS.Z (DX)(R9*2), K1, Z27
+	VMOVUPS.Z (DX)(R10*1), K1, Z28
+	MOVQ      R8, R11
+	MOVQ        0(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z0
+	VFMADD231PS Z31, Z26, K2, Z1
+	VFMADD231PS Z31, Z27, K2, Z2
+	VFMADD231PS Z31, Z28, K2, Z3
+	CMPQ        R12, $1
+	JEQ         p4next
+	MOVQ        8(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z4
+	VFMADD231PS Z31, Z26, K2, Z5
+	VFMADD231PS Z31, Z27, K2, Z6
+	VFMADD231PS Z31, Z28, K2, Z7
+	CMPQ        R12, $2
+	JEQ         p4next
+	MOVQ        16(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z8
+	VFMADD231PS Z31, Z26, K2, Z9
+	VFMADD231PS Z31, Z27, K2, Z10
+	VFMADD231PS Z31, Z28, K2, Z11
+	CMPQ        R12, $3
+	JEQ         p4next
+	MOVQ        24(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z12
+	VFMADD231PS Z31, Z26, K2, Z13
+	VFMADD231PS Z31, Z27, K2, Z14
+	VFMADD231PS Z31, Z28, K2, Z15
+	CMPQ        R12, $4
+	JEQ         p4next
+	MOVQ        32(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z16
+	VFMADD231PS Z31, Z26, K2, Z17
+	VFMADD231PS Z31, Z27, K2, Z18
+	VFMADD231PS Z31, Z28, K2, Z19
+	CMPQ        R12, $5
+	JEQ         p4next
+	MOVQ        40(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z20
+	VFMADD231PS Z31, Z26, K2, Z21
+	VFMADD231PS Z31, Z27, K2, Z22
+	VFMADD231PS Z31, Z28, K2, Z23
+
+p4next:
+	ADDQ $64, DX
+	ADDQ $64, SI
+	ADDQ $2, R8
+	DECQ CX
+	JMP  p4loop
+
+p4store:
+	STRIDES(ldl+8(FP))
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, (DI)(R9*1)
+	VMOVUPS Z2, (DI)(R9*2)
+	VMOVUPS Z3, (DI)(R10*1)
+	CMPQ    R12, $1
+	JEQ     done
+	VMOVUPS Z4, 64(DI)
+	VMOVUPS Z5, 64(DI)(R9*1)
+	VMOVUPS Z6, 64(DI)(R9*2)
+	VMOVUPS Z7, 64(DI)(R10*1)
+	CMPQ    R12, $2
+	JEQ     done
+	VMOVUPS Z8, 128(DI)
+	VMOVUPS Z9, 128(DI)(R9*1)
+	VMOVUPS Z10, 128(DI)(R9*2)
+	VMOVUPS Z11, 128(DI)(R10*1)
+	CMPQ    R12, $3
+	JEQ     done
+	VMOVUPS Z12, 192(DI)
+	VMOVUPS Z13, 192(DI)(R9*1)
+	VMOVUPS Z14, 192(DI)(R9*2)
+	VMOVUPS Z15, 192(DI)(R10*1)
+	CMPQ    R12, $4
+	JEQ     done
+	VMOVUPS Z16, 256(DI)
+	VMOVUPS Z17, 256(DI)(R9*1)
+	VMOVUPS Z18, 256(DI)(R9*2)
+	VMOVUPS Z19, 256(DI)(R10*1)
+	CMPQ    R12, $5
+	JEQ     done
+	VMOVUPS Z20, 320(DI)
+	VMOVUPS Z21, 320(DI)(R9*1)
+	VMOVUPS Z22, 320(DI)(R9*2)
+	VMOVUPS Z23, 320(DI)(R10*1)
+	JMP     done
+
+	// 3 planes, up to 8 taps.
+p3:
+	STRIDES(ldl+8(FP))
+	VMOVUPS (DI), Z0
+	VMOVUPS (DI)(R9*1), Z1
+	VMOVUPS (DI)(R9*2), Z2
+	CMPQ    R12, $1
+	JEQ     p3loaded
+	VMOVUPS 64(DI), Z3
+	VMOVUPS 64(DI)(R9*1), Z4
+	VMOVUPS 64(DI)(R9*2), Z5
+	CMPQ    R12, $2
+	JEQ     p3loaded
+	VMOVUPS 128(DI), Z6
+	VMOVUPS 128(DI)(R9*1), Z7
+	VMOVUPS 128(DI)(R9*2), Z8
+	CMPQ    R12, $3
+	JEQ     p3loaded
+	VMOVUPS 192(DI), Z9
+	VMOVUPS 192(DI)(R9*1), Z10
+	VMOVUPS 192(DI)(R9*2), Z11
+	CMPQ    R12, $4
+	JEQ     p3loaded
+	VMOVUPS 256(DI), Z12
+	VMOVUPS 256(DI)(R9*1), Z13
+	VMOVUPS 256(DI)(R9*2), Z14
+	CMPQ    R12, $5
+	JEQ     p3loaded
+	VMOVUPS 320(DI), Z15
+	VMOVUPS 320(DI)(R9*1), Z16
+	VMOVUPS 320(DI)(R9*2), Z17
+	CMPQ    R12, $6
+	JEQ     p3loaded
+	VMOVUPS 384(DI), Z18
+	VMOVUPS 384(DI)(R9*1), Z19
+	VMOVUPS 384(DI)(R9*2), Z20
+	CMPQ    R12, $7
+	JEQ     p3loaded
+	VMOVUPS 448(DI), Z21
+	VMOVUPS 448(DI)(R9*1), Z22
+	VMOVUPS 448(DI)(R9*2), Z23
+
+p3loaded:
+	STRIDES(ldg+24(FP))
+	MOVL $0xffff, AX
+	KMOVW AX, K1
+
+p3loop:
+	TESTQ CX, CX
+	JNZ   p3seg
+	MOVQ  tail+88(FP), AX
+	TESTQ AX, AX
+	JZ    p3store
+	KMOVW AX, K1
+	MOVQ  $0, tail+88(FP)
+	INCQ  CX
+
+p3seg:
+	VMOVUPS.Z (DX), K1, Z25
+	VMOVUPS.Z (DX)(R9*1), K1, Z26
+	VMOVUPS.Z (DX)(R9*2), K1, Z27
+	MOVQ      R8, R11
+	MOVQ        0(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z0
+	VFMADD231PS Z31, Z26, K2, Z1
+	VFMADD231PS Z31, Z27, K2, Z2
+	CMPQ        R12, $1
+	JEQ         p3next
+	MOVQ        8(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z3
+	VFMADD231PS Z31, Z26, K2, Z4
+	VFMADD231PS Z31, Z27, K2, Z5
+	CMPQ        R12, $2
+	JEQ         p3next
+	MOVQ        16(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z6
+	VFMADD231PS Z31, Z26, K2, Z7
+	VFMADD231PS Z31, Z27, K2, Z8
+	CMPQ        R12, $3
+	JEQ         p3next
+	MOVQ        24(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z9
+	VFMADD231PS Z31, Z26, K2, Z10
+	VFMADD231PS Z31, Z27, K2, Z11
+	CMPQ        R12, $4
+	JEQ         p3next
+	MOVQ        32(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z12
+	VFMADD231PS Z31, Z26, K2, Z13
+	VFMADD231PS Z31, Z27, K2, Z14
+	CMPQ        R12, $5
+	JEQ         p3next
+	MOVQ        40(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z15
+	VFMADD231PS Z31, Z26, K2, Z16
+	VFMADD231PS Z31, Z27, K2, Z17
+	CMPQ        R12, $6
+	JEQ         p3next
+	MOVQ        48(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z18
+	VFMADD231PS Z31, Z26, K2, Z19
+	VFMADD231PS Z31, Z27, K2, Z20
+	CMPQ        R12, $7
+	JEQ         p3next
+	MOVQ        56(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z21
+	VFMADD231PS Z31, Z26, K2, Z22
+	VFMADD231PS Z31, Z27, K2, Z23
+
+p3next:
+	ADDQ $64, DX
+	ADDQ $64, SI
+	ADDQ $2, R8
+	DECQ CX
+	JMP  p3loop
+
+p3store:
+	STRIDES(ldl+8(FP))
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, (DI)(R9*1)
+	VMOVUPS Z2, (DI)(R9*2)
+	CMPQ    R12, $1
+	JEQ     done
+	VMOVUPS Z3, 64(DI)
+	VMOVUPS Z4, 64(DI)(R9*1)
+	VMOVUPS Z5, 64(DI)(R9*2)
+	CMPQ    R12, $2
+	JEQ     done
+	VMOVUPS Z6, 128(DI)
+	VMOVUPS Z7, 128(DI)(R9*1)
+	VMOVUPS Z8, 128(DI)(R9*2)
+	CMPQ    R12, $3
+	JEQ     done
+	VMOVUPS Z9, 192(DI)
+	VMOVUPS Z10, 192(DI)(R9*1)
+	VMOVUPS Z11, 192(DI)(R9*2)
+	CMPQ    R12, $4
+	JEQ     done
+	VMOVUPS Z12, 256(DI)
+	VMOVUPS Z13, 256(DI)(R9*1)
+	VMOVUPS Z14, 256(DI)(R9*2)
+	CMPQ    R12, $5
+	JEQ     done
+	VMOVUPS Z15, 320(DI)
+	VMOVUPS Z16, 320(DI)(R9*1)
+	VMOVUPS Z17, 320(DI)(R9*2)
+	CMPQ    R12, $6
+	JEQ     done
+	VMOVUPS Z18, 384(DI)
+	VMOVUPS Z19, 384(DI)(R9*1)
+	VMOVUPS Z20, 384(DI)(R9*2)
+	CMPQ    R12, $7
+	JEQ     done
+	VMOVUPS Z21, 448(DI)
+	VMOVUPS Z22, 448(DI)(R9*1)
+	VMOVUPS Z23, 448(DI)(R9*2)
+	JMP     done
+
+	// 2 planes, up to 12 taps.
+p2:
+	STRIDES(ldl+8(FP))
+	VMOVUPS (DI), Z0
+	VMOVUPS (DI)(R9*1), Z1
+	CMPQ    R12, $1
+	JEQ     p2loaded
+	VMOVUPS 64(DI), Z2
+	VMOVUPS 64(DI)(R9*1), Z3
+	CMPQ    R12, $2
+	JEQ     p2loaded
+	VMOVUPS 128(DI), Z4
+	VMOVUPS 128(DI)(R9*1), Z5
+	CMPQ    R12, $3
+	JEQ     p2loaded
+	VMOVUPS 192(DI), Z6
+	VMOVUPS 192(DI)(R9*1), Z7
+	CMPQ    R12, $4
+	JEQ     p2loaded
+	VMOVUPS 256(DI), Z8
+	VMOVUPS 256(DI)(R9*1), Z9
+	CMPQ    R12, $5
+	JEQ     p2loaded
+	VMOVUPS 320(DI), Z10
+	VMOVUPS 320(DI)(R9*1), Z11
+	CMPQ    R12, $6
+	JEQ     p2loaded
+	VMOVUPS 384(DI), Z12
+	VMOVUPS 384(DI)(R9*1), Z13
+	CMPQ    R12, $7
+	JEQ     p2loaded
+	VMOVUPS 448(DI), Z14
+	VMOVUPS 448(DI)(R9*1), Z15
+	CMPQ    R12, $8
+	JEQ     p2loaded
+	VMOVUPS 512(DI), Z16
+	VMOVUPS 512(DI)(R9*1), Z17
+	CMPQ    R12, $9
+	JEQ     p2loaded
+	VMOVUPS 576(DI), Z18
+	VMOVUPS 576(DI)(R9*1), Z19
+	CMPQ    R12, $10
+	JEQ     p2loaded
+	VMOVUPS 640(DI), Z20
+	VMOVUPS 640(DI)(R9*1), Z21
+	CMPQ    R12, $11
+	JEQ     p2loaded
+	VMOVUPS 704(DI), Z22
+	VMOVUPS 704(DI)(R9*1), Z23
+
+p2loaded:
+	STRIDES(ldg+24(FP))
+	MOVL $0xffff, AX
+	KMOVW AX, K1
+
+p2loop:
+	TESTQ CX, CX
+	JNZ   p2seg
+	MOVQ  tail+88(FP), AX
+	TESTQ AX, AX
+	JZ    p2store
+	KMOVW AX, K1
+	MOVQ  $0, tail+88(FP)
+	INCQ  CX
+
+p2seg:
+	VMOVUPS.Z (DX), K1, Z25
+	VMOVUPS.Z (DX)(R9*1), K1, Z26
+	MOVQ      R8, R11
+	MOVQ        0(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z0
+	VFMADD231PS Z31, Z26, K2, Z1
+	CMPQ        R12, $1
+	JEQ         p2next
+	MOVQ        8(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z2
+	VFMADD231PS Z31, Z26, K2, Z3
+	CMPQ        R12, $2
+	JEQ         p2next
+	MOVQ        16(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z4
+	VFMADD231PS Z31, Z26, K2, Z5
+	CMPQ        R12, $3
+	JEQ         p2next
+	MOVQ        24(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z6
+	VFMADD231PS Z31, Z26, K2, Z7
+	CMPQ        R12, $4
+	JEQ         p2next
+	MOVQ        32(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z8
+	VFMADD231PS Z31, Z26, K2, Z9
+	CMPQ        R12, $5
+	JEQ         p2next
+	MOVQ        40(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z10
+	VFMADD231PS Z31, Z26, K2, Z11
+	CMPQ        R12, $6
+	JEQ         p2next
+	MOVQ        48(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z12
+	VFMADD231PS Z31, Z26, K2, Z13
+	CMPQ        R12, $7
+	JEQ         p2next
+	MOVQ        56(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z14
+	VFMADD231PS Z31, Z26, K2, Z15
+	CMPQ        R12, $8
+	JEQ         p2next
+	MOVQ        64(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z16
+	VFMADD231PS Z31, Z26, K2, Z17
+	CMPQ        R12, $9
+	JEQ         p2next
+	MOVQ        72(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z18
+	VFMADD231PS Z31, Z26, K2, Z19
+	CMPQ        R12, $10
+	JEQ         p2next
+	MOVQ        80(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z20
+	VFMADD231PS Z31, Z26, K2, Z21
+	CMPQ        R12, $11
+	JEQ         p2next
+	MOVQ        88(BX), AX
+	KMOVW       (R11), K2
+	ADDQ        R13, R11
+	VMOVUPS.Z   (SI)(AX*4), K2, Z31
+	VFMADD231PS Z31, Z25, K2, Z22
+	VFMADD231PS Z31, Z26, K2, Z23
+
+p2next:
+	ADDQ $64, DX
+	ADDQ $64, SI
+	ADDQ $2, R8
+	DECQ CX
+	JMP  p2loop
+
+p2store:
+	STRIDES(ldl+8(FP))
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, (DI)(R9*1)
+	CMPQ    R12, $1
+	JEQ     done
+	VMOVUPS Z2, 64(DI)
+	VMOVUPS Z3, 64(DI)(R9*1)
+	CMPQ    R12, $2
+	JEQ     done
+	VMOVUPS Z4, 128(DI)
+	VMOVUPS Z5, 128(DI)(R9*1)
+	CMPQ    R12, $3
+	JEQ     done
+	VMOVUPS Z6, 192(DI)
+	VMOVUPS Z7, 192(DI)(R9*1)
+	CMPQ    R12, $4
+	JEQ     done
+	VMOVUPS Z8, 256(DI)
+	VMOVUPS Z9, 256(DI)(R9*1)
+	CMPQ    R12, $5
+	JEQ     done
+	VMOVUPS Z10, 320(DI)
+	VMOVUPS Z11, 320(DI)(R9*1)
+	CMPQ    R12, $6
+	JEQ     done
+	VMOVUPS Z12, 384(DI)
+	VMOVUPS Z13, 384(DI)(R9*1)
+	CMPQ    R12, $7
+	JEQ     done
+	VMOVUPS Z14, 448(DI)
+	VMOVUPS Z15, 448(DI)(R9*1)
+	CMPQ    R12, $8
+	JEQ     done
+	VMOVUPS Z16, 512(DI)
+	VMOVUPS Z17, 512(DI)(R9*1)
+	CMPQ    R12, $9
+	JEQ     done
+	VMOVUPS Z18, 576(DI)
+	VMOVUPS Z19, 576(DI)(R9*1)
+	CMPQ    R12, $10
+	JEQ     done
+	VMOVUPS Z20, 640(DI)
+	VMOVUPS Z21, 640(DI)(R9*1)
+	CMPQ    R12, $11
+	JEQ     done
+	VMOVUPS Z22, 704(DI)
+	VMOVUPS Z23, 704(DI)(R9*1)
+	JMP     done
+
+done:
+	VZEROUPPER
+	RET
