@@ -52,21 +52,20 @@ func directShifts(d convDims) (asm.Shifts, int) {
 	return asm.NewShifts(deltas, masks, n).Repeat(d.cg, d.h*d.w), n
 }
 
-// directForward computes out = conv(x, w) one output plane at a time:
-// out[i][o] = Σ over the group's channels and taps, one Correlate call.
+// directForward computes out = conv(x, w) image by image: the output
+// planes of a group in one asm.CorrelateOuts call, which loads each
+// shifted input vector once for all of them.
 func directForward(d convDims, x, w, out []float32) {
 	s, n := directShifts(d)
-	kk, plane := d.cg*d.kh*d.kw, d.h*d.w
+	kk, plane, hw := d.cg*d.kh*d.kw, d.h*d.w, d.ho*d.wo
 	parallelFor(d.n, d.o*kk*n, func(lo, hi int) {
-		wide, done := scratch(n)
+		wide, done := scratch(d.og * n)
 		defer done()
 		for i := lo; i < hi; i++ {
-			for o := range d.o {
-				g := o / d.og
-				asm.Correlate(wide, x[(i*d.c+g*d.cg)*plane:], s, w[o*kk:(o+1)*kk])
-				dst := out[(i*d.o+o)*d.ho*d.wo:]
-				for oy := range d.ho {
-					copy(dst[oy*d.wo:(oy+1)*d.wo], wide[oy*d.w:])
+			for g := range d.g {
+				asm.CorrelateOuts(wide, n, d.og, x[(i*d.c+g*d.cg)*plane:], s, w[g*d.og*kk:(g+1)*d.og*kk])
+				for o := range d.og {
+					asm.Copy2D(out[(i*d.o+g*d.og+o)*hw:], d.wo, wide[o*n:], d.w, d.ho, d.wo)
 				}
 			}
 		}
@@ -74,25 +73,36 @@ func directForward(d convDims, x, w, out []float32) {
 }
 
 // directWeightGrad computes gw[o] = Σ_i Σ_q gy[i][o][q]·x[i][q+δ] with
-// 16 partial sums per weight, images added in order, parallel over output
-// channels: the result does not depend on the number of workers.
+// 16 partial sums per weight (asm.DotShiftsLanesOuts, a group's output
+// channels per call). The batch is cut into weightGradParts parts, run in
+// parallel and added in a fixed order: the result does not depend on the
+// number of workers.
 func directWeightGrad(d convDims, x, gy, gw []float32) {
 	s, n := directShifts(d)
 	kk, plane, hw := d.cg*d.kh*d.kw, d.h*d.w, d.ho*d.wo
-	parallelFor(d.o, d.n*kk*n, func(lo, hi int) {
-		wide := make([]float32, n)
-		lanes := make([]float32, 16*kk)
-		for o := lo; o < hi; o++ {
-			g := o / d.og
-			clear(lanes)
-			for i := range d.n {
-				src := gy[(i*d.o+o)*hw:]
-				for oy := range d.ho {
-					copy(wide[oy*d.w:oy*d.w+d.wo], src[oy*d.wo:(oy+1)*d.wo])
+	parts := min(d.n, weightGradParts)
+	lanes := make([][]float32, parts)
+	for p := range lanes {
+		lanes[p] = make([]float32, 16*d.o*kk)
+	}
+	parallelFor(parts, d.n/parts*d.o*kk*n, func(lo, hi int) {
+		// The wide gradient planes' columns ox >= wo stay zero.
+		wide := make([]float32, d.og*n)
+		for p := lo; p < hi; p++ {
+			for i := p * d.n / parts; i < (p+1)*d.n/parts; i++ {
+				for g := range d.g {
+					for o := range d.og {
+						asm.Copy2D(wide[o*n:], d.w, gy[(i*d.o+g*d.og+o)*hw:], d.wo, d.ho, d.wo)
+					}
+					asm.DotShiftsLanesOuts(lanes[p][16*g*d.og*kk:16*(g+1)*d.og*kk], wide, n, d.og, x[(i*d.c+g*d.cg)*plane:], s)
 				}
-				asm.DotShiftsLanes(lanes, wide, x[(i*d.c+g*d.cg)*plane:], s)
 			}
-			asm.ReduceLanes(gw[o*kk:(o+1)*kk], lanes)
 		}
 	})
+	for p := 1; p < parts; p++ {
+		asm.AddTo(lanes[0], lanes[p])
+	}
+	for o := range d.o {
+		asm.ReduceLanes(gw[o*kk:(o+1)*kk], lanes[0][16*o*kk:16*(o+1)*kk])
+	}
 }
