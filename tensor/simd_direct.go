@@ -20,15 +20,29 @@ func directWorthIt(d convDims) bool {
 	if p.StrideH != 1 || p.StrideW != 1 || p.PadH != 0 || p.PadW != 0 || d.depthwise() || !asm.FastGathers() {
 		return false
 	}
-	return d.og <= directMaxOut && d.cg*d.kh*d.kw <= directMaxK
+	maxOut := directMaxOut
+	if d.pointwise() {
+		maxOut = directMaxOutPointwise
+	}
+	return d.og <= maxOut && d.cg*d.kh*d.kw <= directMaxK
 }
 
 // directMaxOut and directMaxK bound the convolutions the direct path
-// takes: each output channel costs a pass over the input planes, so it
-// only wins while the GEMM's tiles would be mostly empty.
+// takes. The shifted sums load each input vector once per tap for six
+// output planes at a time and waste the wide rows' dropped columns; the
+// GEMM fills a 14-row tile per output channel block and gathers every
+// im2col element once for all of them. Measured at one thread
+// (BenchmarkConvShapes): the direct path wins for LeNet-5's 6→16 5×5
+// layer (forward 0.41 → 0.26 ms, weight gradient 0.59 → 0.50 ms), and the
+// LeNet-5 training step gains at one and two threads. For the reference
+// LeNet's 1→32 layer it won at one thread (0.54 → 0.48, 0.83 → 0.70 ms)
+// but its training step at two threads lost (9.4–10.0 → 9.8–11.1 ms), so
+// 32 outputs keep the GEMM. A 1×1 convolution's GEMM gathers nothing, so
+// it keeps the GEMM beyond 8 outputs.
 const (
-	directMaxOut = 8
-	directMaxK   = 512
+	directMaxOut          = 16
+	directMaxOutPointwise = 8
+	directMaxK            = 512
 )
 
 // directShifts returns the taps of group-input-channel sums over the wide
