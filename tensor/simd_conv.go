@@ -121,6 +121,19 @@ func convForward(d convDims, x, w, out []float32) {
 			tmp, done = scratch(d.og * pl.cols(pl.nb))
 			defer done()
 		}
+		if pl.nb == 1 && threads == 1 {
+			// One product per image: the range's images share the packed
+			// weights.
+			srcs, outs := make([]asm.BSource, hi-lo), make([][]float32, hi-lo)
+			for g := range d.g {
+				for c := lo; c < hi; c++ {
+					srcs[c-lo] = spanRows{src: x[(c*d.c+g*d.cg)*d.h*d.w:], tab: tabs[1]}
+					outs[c-lo] = out[(c*d.o+g*d.og)*hw:]
+				}
+				asm.SgemmSourceBBatch(false, d.og, pl.cols(1), kk, 1, w[g*d.og*kk:], kk, srcs, 0, outs, hw)
+			}
+			return
+		}
 		for c := lo; c < hi; c++ {
 			i0, m := pl.chunk(c)
 			cols := pl.cols(m)
