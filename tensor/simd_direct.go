@@ -97,11 +97,16 @@ func directWeightGrad(d convDims, x, gy, gw []float32) {
 	parts := min(d.n, weightGradParts)
 	lanes := make([][]float32, parts)
 	for p := range lanes {
-		lanes[p] = make([]float32, 16*d.o*kk)
+		var done func()
+		lanes[p], done = scratch(16 * d.o * kk)
+		defer done()
+		clear(lanes[p])
 	}
 	parallelFor(parts, d.n/parts*d.o*kk*n, func(lo, hi int) {
 		// The wide gradient planes' columns ox >= wo stay zero.
-		wide := make([]float32, d.og*n)
+		wide, done := scratch(d.og * n)
+		defer done()
+		clear(wide)
 		for p := lo; p < hi; p++ {
 			for i := p * d.n / parts; i < (p+1)*d.n/parts; i++ {
 				for g := range d.g {
