@@ -21,8 +21,8 @@ func directWorthIt(d convDims) bool {
 		return false
 	}
 	maxOut := directMaxOut
-	if d.pointwise() {
-		maxOut = directMaxOutPointwise
+	if d.pointwise() || asm.Current() != "avx512" {
+		maxOut = directMaxOutNarrow
 	}
 	return d.og <= maxOut && d.cg*d.kh*d.kw <= directMaxK
 }
@@ -38,11 +38,14 @@ func directWorthIt(d convDims) bool {
 // LeNet's 1→32 layer it won at one thread (0.54 → 0.48, 0.83 → 0.70 ms)
 // but its training step at two threads lost (9.4–10.0 → 9.8–11.1 ms), so
 // 32 outputs keep the GEMM. A 1×1 convolution's GEMM gathers nothing, so
-// it keeps the GEMM beyond 8 outputs.
+// it keeps the GEMM beyond 8 outputs. With AVX2 (16 registers, four planes
+// per pass) the 6→16 layer is slower direct (TestTuneConv with
+// TENSOR_TUNE_IMPL=avx2: forward 0.54 → 0.76 ms, weight gradient 0.65 →
+// 1.04 ms), so AVX2 keeps 8 too.
 const (
-	directMaxOut          = 16
-	directMaxOutPointwise = 8
-	directMaxK            = 512
+	directMaxOut       = 16
+	directMaxOutNarrow = 8
+	directMaxK         = 512
 )
 
 // directShifts returns the taps of group-input-channel sums over the wide

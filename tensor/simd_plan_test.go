@@ -42,22 +42,24 @@ func TestDirectChoice(t *testing.T) {
 		x, w []int
 		p    ConvParams
 		want bool
+		wide bool // taken with AVX-512 only
 	}{
-		{[]int{2, 1, 32, 32}, []int{6, 1, 5, 5}, ConvParams{}, true},     // LeNet conv1
-		{[]int{2, 6, 14, 14}, []int{16, 6, 5, 5}, ConvParams{}, true},    // LeNet conv2
-		{[]int{2, 1, 28, 28}, []int{32, 1, 5, 5}, ConvParams{}, false},   // reference LeNet conv1: GEMM
-		{[]int{2, 32, 12, 12}, []int{64, 32, 5, 5}, ConvParams{}, false}, // 64 outputs, K 800: GEMM
-		{[]int{2, 24, 8, 8}, []int{16, 24, 1, 1}, ConvParams{}, false},   // 1×1, 16 outputs: GEMM
-		{[]int{2, 24, 8, 8}, []int{8, 24, 1, 1}, ConvParams{}, true},
-		{[]int{2, 4, 9, 8}, []int{6, 2, 3, 2}, ConvParams{Groups: 2}, true},
-		{[]int{2, 1, 32, 32}, []int{6, 1, 5, 5}, ConvParams{PadH: 1, PadW: 1}, false}, // padded
-		{[]int{2, 1, 32, 32}, []int{6, 1, 5, 5}, ConvParams{StrideH: 2, StrideW: 2}, false},
+		{[]int{2, 1, 32, 32}, []int{6, 1, 5, 5}, ConvParams{}, true, false},     // LeNet conv1
+		{[]int{2, 6, 14, 14}, []int{16, 6, 5, 5}, ConvParams{}, true, true},     // LeNet conv2
+		{[]int{2, 1, 28, 28}, []int{32, 1, 5, 5}, ConvParams{}, false, false},   // reference LeNet conv1: GEMM
+		{[]int{2, 32, 12, 12}, []int{64, 32, 5, 5}, ConvParams{}, false, false}, // 64 outputs, K 800: GEMM
+		{[]int{2, 24, 8, 8}, []int{16, 24, 1, 1}, ConvParams{}, false, false},   // 1×1, 16 outputs: GEMM
+		{[]int{2, 24, 8, 8}, []int{8, 24, 1, 1}, ConvParams{}, true, false},
+		{[]int{2, 4, 9, 8}, []int{6, 2, 3, 2}, ConvParams{Groups: 2}, true, false},
+		{[]int{2, 1, 32, 32}, []int{6, 1, 5, 5}, ConvParams{PadH: 1, PadW: 1}, false, false}, // padded
+		{[]int{2, 1, 32, 32}, []int{6, 1, 5, 5}, ConvParams{StrideH: 2, StrideW: 2}, false, false},
 	} {
 		p := c.p.Norm()
 		ys := convGeometry("test", c.x, c.w, p)
 		// Without the assembly shifted sums the direct path is never taken.
-		if got := directWorthIt(newConvDims(c.x, c.w, ys, p)); got != (c.want && asm.FastGathers()) {
-			t.Errorf("x %v w %v %+v: direct %v, want %v", c.x, c.w, c.p, got, c.want)
+		want := c.want && asm.FastGathers() && (!c.wide || asm.Current() == "avx512")
+		if got := directWorthIt(newConvDims(c.x, c.w, ys, p)); got != want {
+			t.Errorf("x %v w %v %+v: direct %v, want %v", c.x, c.w, c.p, got, want)
 		}
 	}
 }
