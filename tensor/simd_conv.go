@@ -115,24 +115,20 @@ func convForward(d convDims, x, w, out []float32) {
 	}
 	perChunk, threads := workSplit(chunks)
 	forItems(chunks, pl.nb*d.o*kk*hw, perChunk, func(lo, hi int) {
+		if threads == 1 {
+			// The range's full chunks share one packing of the weights.
+			for c0 := lo; c0 < hi; c0 += forwardBatch {
+				lo = forwardChunks(d, pl, tabs, x, w, out, c0, min(hi, c0+forwardBatch))
+			}
+			if lo == hi {
+				return
+			}
+		}
 		var tmp []float32
 		if pl.nb > 1 {
 			var done func()
 			tmp, done = scratch(d.og * pl.cols(pl.nb))
 			defer done()
-		}
-		if pl.nb == 1 && threads == 1 {
-			// One product per image: the range's images share the packed
-			// weights.
-			srcs, outs := make([]asm.BSource, hi-lo), make([][]float32, hi-lo)
-			for g := range d.g {
-				for c := lo; c < hi; c++ {
-					srcs[c-lo] = spanRows{src: x[(c*d.c+g*d.cg)*d.h*d.w:], tab: tabs[1]}
-					outs[c-lo] = out[(c*d.o+g*d.og)*hw:]
-				}
-				asm.SgemmSourceBBatch(false, d.og, pl.cols(1), kk, 1, w[g*d.og*kk:], kk, srcs, 0, outs, hw)
-			}
-			return
 		}
 		for c := lo; c < hi; c++ {
 			i0, m := pl.chunk(c)
@@ -152,6 +148,59 @@ func convForward(d convDims, x, w, out []float32) {
 			}
 		}
 	})
+}
+
+// forwardBatch bounds the chunks whose products share one packing of the
+// weights (their folded outputs wait in one scratch buffer).
+const forwardBatch = 8
+
+// forwardChunks runs the full chunks among lo..hi-1 on one thread as one
+// batch of products per group (asm.SgemmSourceBBatch: the weights are
+// packed once per K slice for all of them, and each output gets the bits
+// of a product of its own). It returns the first chunk it left undone: a
+// short last chunk, or hi.
+func forwardChunks(d convDims, pl *convPlan, tabs map[int]asm.SpanTable, x, w, out []float32, lo, hi int) int {
+	kk, hw := d.cg*d.kh*d.kw, d.ho*d.wo
+	end := hi
+	if _, m := pl.chunk(hi - 1); m < pl.nb {
+		end--
+	}
+	if end-lo < 1 {
+		return lo
+	}
+	cols, ldc := pl.cols(pl.nb), hw
+	var tmp []float32
+	if pl.nb > 1 {
+		var done func()
+		tmp, done = scratch((end - lo) * d.og * cols)
+		defer done()
+		ldc = cols
+	}
+	srcs, dsts := make([]asm.BSource, end-lo), make([][]float32, end-lo)
+	for g := range d.g {
+		for c := lo; c < end; c++ {
+			i0, _ := pl.chunk(c)
+			srcs[c-lo] = spanRows{src: x[(i0*d.c+g*d.cg)*d.h*d.w:], tab: tabs[pl.nb]}
+			if pl.nb == 1 {
+				dsts[c-lo] = out[(i0*d.o+g*d.og)*hw:]
+			} else {
+				dsts[c-lo] = tmp[(c-lo)*d.og*cols:]
+			}
+		}
+		asm.SgemmSourceBBatch(false, d.og, cols, kk, 1, w[g*d.og*kk:], kk, srcs, 0, dsts, ldc)
+		if pl.nb == 1 {
+			continue
+		}
+		for c := lo; c < end; c++ {
+			i0, _ := pl.chunk(c)
+			for b := range pl.nb {
+				for o := range d.og {
+					copy(out[((i0+b)*d.o+g*d.og+o)*hw:][:hw], dsts[c-lo][o*cols+pl.imageCol(b):])
+				}
+			}
+		}
+	}
+	return end
 }
 
 // convForwardIm2col is the fallback forward: an explicit im2col buffer per
