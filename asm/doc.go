@@ -58,9 +58,10 @@
 // used with the avx512 kernel and AVX2 versions used with the avx2 one;
 // with purego they run their pure-Go loops, which are also their reference
 // in the tests. FastGathers tells callers whether assembly helpers are in
-// use. The depthwise kernels' unrolled assembly (both ISAs) is written by a
-// generator, gen/depthwise.py (run by hand, its output committed); the rest
-// is written by hand. MODELDOCTOR_ASM=avx2 (or purego) in the environment
+// use. The depthwise kernels' and DotShiftsLanesOuts's unrolled assembly
+// (both ISAs) is written by generators, gen/depthwise.py and
+// gen/dotshifts_outs.py (run by hand, their output committed); the rest is
+// written by hand. MODELDOCTOR_ASM=avx2 (or purego) in the environment
 // starts a program with that implementation instead of the best: the test
 // suite rerun with the wider ISA masked off. They are selected by a flag of the kernel and called directly, not
 // through function values, so that their callers' small buffers do not
