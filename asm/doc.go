@@ -58,14 +58,18 @@
 // used with the avx512 kernel and AVX2 versions used with the avx2 one;
 // with purego they run their pure-Go loops, which are also their reference
 // in the tests. FastGathers tells callers whether assembly helpers are in
-// use. The depthwise kernels' and DotShiftsLanesOuts's unrolled assembly
-// (both ISAs) is written by generators, gen/depthwise.py and
-// gen/dotshifts_outs.py (run by hand, their output committed); the rest is
-// written by hand. MODELDOCTOR_ASM=avx2 (or purego) in the environment
-// starts a program with that implementation instead of the best: the test
-// suite rerun with the wider ISA masked off. They are selected by a flag of the kernel and called directly, not
+// use. They are selected by a flag of the kernel and called directly, not
 // through function values, so that their callers' small buffers do not
-// escape to the heap.
+// escape to the heap. The depthwise kernels' and DotShiftsLanesOuts's
+// unrolled assembly (both ISAs) is written by generators, gen/depthwise.py
+// and gen/dotshifts_outs.py (run by hand, their output committed); the rest
+// is written by hand.
+//
+// MODELDOCTOR_ASM=avx2 (or purego) in the environment starts a program with
+// that implementation instead of the best: `MODELDOCTOR_ASM=avx2 go test
+// -count=1 ./...` reruns the test suite with AVX-512 masked off (-count=1
+// because the variable is read at package init, which the test cache does
+// not see).
 //
 // The AVX-512 tile is 14×32: each tile row is two ZMM vectors, so 14 rows
 // use 28 of the 32 registers as accumulators, leaving two for the B vectors
