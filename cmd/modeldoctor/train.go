@@ -116,7 +116,12 @@ func runTrain(args []string) error {
 	var mf modelFlags
 	var sf sgdFlags
 	mf.register(fs)
-	sf.register(fs, 5, 0.01)
+	// Training from scratch defaults to the settings the README's MNIST and
+	// Fashion-MNIST results use (LeNet-5: 99.13% and 91.10% with seed 1).
+	// With batch 128 and lr 0.01, MNIST stopped at 98.98% after 5 epochs.
+	mf.batch = 64
+	fs.Lookup("batch").DefValue = "64"
+	sf.register(fs, 5, 0.05)
 	out := fs.String("out", "runs/train", "output directory (checkpoint, metrics, curves, weights)")
 	resume := fs.Bool("resume", false, "continue from the checkpoint in --out")
 	if err := fs.Parse(args); err != nil {
