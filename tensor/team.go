@@ -2,10 +2,10 @@ package tensor
 
 import (
 	"runtime"
-
-	"github.com/modeldoctor/modeldoctor/asm"
 	"sync"
 	"sync/atomic"
+
+	"github.com/modeldoctor/modeldoctor/asm"
 )
 
 // The team: helper goroutines that run parallelFor's ranges.
