@@ -116,13 +116,18 @@ func convForward(d convDims, x, w, out []float32) {
 	perChunk, threads := workSplit(chunks)
 	forItems(chunks, pl.nb*d.o*kk*hw, perChunk, func(lo, hi int) {
 		if threads == 1 {
-			// The range's full chunks share one packing of the weights.
+			// The range's chunks share one packing of the weights per
+			// batch; a short last chunk is a batch of its own.
 			for c0 := lo; c0 < hi; c0 += forwardBatch {
-				lo = forwardChunks(d, pl, tabs, x, w, out, c0, min(hi, c0+forwardBatch))
+				c1 := min(hi, c0+forwardBatch)
+				full := c1
+				if _, m := pl.chunk(c1 - 1); m < pl.nb {
+					full--
+				}
+				forwardChunks(d, pl, tabs, x, w, out, c0, full)
+				forwardChunks(d, pl, tabs, x, w, out, full, c1)
 			}
-			if lo == hi {
-				return
-			}
+			return
 		}
 		var tmp []float32
 		if pl.nb > 1 {
@@ -140,11 +145,7 @@ func convForward(d convDims, x, w, out []float32) {
 					continue
 				}
 				asm.SgemmSourceB(threads, false, d.og, cols, kk, 1, w[g*d.og*kk:], kk, src, 0, tmp, cols)
-				for b := range m {
-					for o := range d.og {
-						copy(out[((i0+b)*d.o+g*d.og+o)*hw:][:hw], tmp[o*cols+pl.imageCol(b):])
-					}
-				}
+				unfoldChunk(d, pl, out, tmp, cols, i0, m, g)
 			}
 		}
 	})
@@ -154,33 +155,29 @@ func convForward(d convDims, x, w, out []float32) {
 // weights (their folded outputs wait in one scratch buffer).
 const forwardBatch = 8
 
-// forwardChunks runs the full chunks among lo..hi-1 on one thread as one
-// batch of products per group (asm.SgemmSourceBBatch: the weights are
-// packed once per K slice for all of them, and each output gets the bits
-// of a product of its own). It returns the first chunk it left undone: a
-// short last chunk, or hi.
-func forwardChunks(d convDims, pl *convPlan, tabs map[int]asm.SpanTable, x, w, out []float32, lo, hi int) int {
+// forwardChunks runs chunks lo..hi-1, all of the same size, on one thread
+// as one batch of products per group (asm.SgemmSourceBBatch: the weights
+// are packed once per K slice for all of them, and each output gets the
+// bits of a product of its own).
+func forwardChunks(d convDims, pl *convPlan, tabs map[int]asm.SpanTable, x, w, out []float32, lo, hi int) {
+	if lo >= hi {
+		return
+	}
 	kk, hw := d.cg*d.kh*d.kw, d.ho*d.wo
-	end := hi
-	if _, m := pl.chunk(hi - 1); m < pl.nb {
-		end--
-	}
-	if end-lo < 1 {
-		return lo
-	}
-	cols, ldc := pl.cols(pl.nb), hw
+	_, m := pl.chunk(lo)
+	cols, ldc := pl.cols(m), hw
 	var tmp []float32
 	if pl.nb > 1 {
 		var done func()
-		tmp, done = scratch((end - lo) * d.og * cols)
+		tmp, done = scratch((hi - lo) * d.og * cols)
 		defer done()
 		ldc = cols
 	}
-	srcs, dsts := make([]asm.BSource, end-lo), make([][]float32, end-lo)
+	srcs, dsts := make([]asm.BSource, hi-lo), make([][]float32, hi-lo)
 	for g := range d.g {
-		for c := lo; c < end; c++ {
+		for c := lo; c < hi; c++ {
 			i0, _ := pl.chunk(c)
-			srcs[c-lo] = spanRows{src: x[(i0*d.c+g*d.cg)*d.h*d.w:], tab: tabs[pl.nb]}
+			srcs[c-lo] = spanRows{src: x[(i0*d.c+g*d.cg)*d.h*d.w:], tab: tabs[m]}
 			if pl.nb == 1 {
 				dsts[c-lo] = out[(i0*d.o+g*d.og)*hw:]
 			} else {
@@ -188,19 +185,24 @@ func forwardChunks(d convDims, pl *convPlan, tabs map[int]asm.SpanTable, x, w, o
 			}
 		}
 		asm.SgemmSourceBBatch(false, d.og, cols, kk, 1, w[g*d.og*kk:], kk, srcs, 0, dsts, ldc)
-		if pl.nb == 1 {
-			continue
-		}
-		for c := lo; c < end; c++ {
-			i0, _ := pl.chunk(c)
-			for b := range pl.nb {
-				for o := range d.og {
-					copy(out[((i0+b)*d.o+g*d.og+o)*hw:][:hw], dsts[c-lo][o*cols+pl.imageCol(b):])
-				}
+		if pl.nb > 1 {
+			for c := lo; c < hi; c++ {
+				i0, _ := pl.chunk(c)
+				unfoldChunk(d, pl, out, dsts[c-lo], cols, i0, m, g)
 			}
 		}
 	}
-	return end
+}
+
+// unfoldChunk copies group g of a folded chunk's output (m images side by
+// side, rows cols apart) to its images' planes, from image i0 on.
+func unfoldChunk(d convDims, pl *convPlan, out, folded []float32, cols, i0, m, g int) {
+	hw := d.ho * d.wo
+	for b := range m {
+		for o := range d.og {
+			copy(out[((i0+b)*d.o+g*d.og+o)*hw:][:hw], folded[o*cols+pl.imageCol(b):])
+		}
+	}
 }
 
 // convForwardIm2col is the fallback forward: an explicit im2col buffer per
