@@ -1,0 +1,710 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// AVX2 Winograd F(2×2, 3×3) transforms (winograd.go), 8 tiles of a tile
+// row per vector, with the additions of the Go twins in their order.
+// Written by gen/winograd_avx2.py (each step spelled out, no macros):
+// edit the generator, not this file.
+
+DATA wgIota0<>+0(SB)/4, $0
+DATA wgIota0<>+4(SB)/4, $1
+DATA wgIota0<>+8(SB)/4, $2
+DATA wgIota0<>+12(SB)/4, $3
+DATA wgIota0<>+16(SB)/4, $4
+DATA wgIota0<>+20(SB)/4, $5
+DATA wgIota0<>+24(SB)/4, $6
+DATA wgIota0<>+28(SB)/4, $7
+GLOBL wgIota0<>(SB), RODATA|NOPTR, $32
+
+DATA wgIota2<>+0(SB)/4, $2
+DATA wgIota2<>+4(SB)/4, $3
+DATA wgIota2<>+8(SB)/4, $4
+DATA wgIota2<>+12(SB)/4, $5
+DATA wgIota2<>+16(SB)/4, $6
+DATA wgIota2<>+20(SB)/4, $7
+DATA wgIota2<>+24(SB)/4, $8
+DATA wgIota2<>+28(SB)/4, $9
+GLOBL wgIota2<>(SB), RODATA|NOPTR, $32
+
+DATA wgIota8<>+0(SB)/4, $8
+DATA wgIota8<>+4(SB)/4, $9
+DATA wgIota8<>+8(SB)/4, $10
+DATA wgIota8<>+12(SB)/4, $11
+DATA wgIota8<>+16(SB)/4, $12
+DATA wgIota8<>+20(SB)/4, $13
+DATA wgIota8<>+24(SB)/4, $14
+DATA wgIota8<>+28(SB)/4, $15
+GLOBL wgIota8<>(SB), RODATA|NOPTR, $32
+
+DATA wgIota10<>+0(SB)/4, $10
+DATA wgIota10<>+4(SB)/4, $11
+DATA wgIota10<>+8(SB)/4, $12
+DATA wgIota10<>+12(SB)/4, $13
+DATA wgIota10<>+16(SB)/4, $14
+DATA wgIota10<>+20(SB)/4, $15
+DATA wgIota10<>+24(SB)/4, $16
+DATA wgIota10<>+28(SB)/4, $17
+GLOBL wgIota10<>(SB), RODATA|NOPTR, $32
+
+// func winogradInputAVX2(v *float32, ldv int, x *float32, h, w, ty0, ty1 int)
+//
+// For tile row ty and the 8 tiles from tx0, column j of patch row i is
+// x[2ty-1+i][e+j+2l] in lane l, e = 2tx0-1: the even (j = 0) and odd
+// (j = 1) elements of the 16 from e, and of the 16 from e+2 (j = 2, 3),
+// loaded with VMASKMOVPS, which reads nothing outside 0..w-1 (the lane
+// masks compare the lane's element with w-e, Y15, and for the first group
+// with e = -1), and deinterleaved with VSHUFPS and VPERMPD. With 16
+// registers the group goes in three phases: columns 0 and 1 of the patch
+// and Bᵀ on them; column 2, Bᵀ, and the outputs k = 0, 1, 2; column 3, Bᵀ
+// and the outputs k = 3. Tile rows whose patch rows all lie in the plane
+// run the loop ingroupF; the first and last run ingroupG, which zeroes the
+// rows outside (flags at 512(SP): bit 0 row 2ty-1, bit 1 row 2ty+1, bit 2
+// row 2ty+2). The last, partial group of a tile row writes its outputs to
+// the frame (0(SP), 32 bytes a row ξ) and copies them with masked stores.
+//
+//	AX, SI, BX, DX  rows 2ty-1..2ty+2   R12 e   R13 ty   R14 tiles left
+//	DI  v at the group   R8 ldv bytes   R9 3·ldv bytes   R11 store pointer
+//	R10 v at the group while the stores go to the frame
+TEXT ·winogradInputAVX2(SB), NOSPLIT, $520-56
+	MOVQ ty0+40(FP), R13
+
+inrow:
+	CMPQ    R13, ty1+48(FP)
+	JGE     indone
+	MOVQ    ldv+8(FP), R8
+	SHLQ    $2, R8
+	LEAQ    (R8)(R8*2), R9
+	MOVQ    w+32(FP), R10
+	SHLQ    $2, R10
+	MOVQ    R13, SI
+	IMULQ   R10, SI
+	SHLQ    $1, SI
+	ADDQ    x+16(FP), SI
+	MOVQ    SI, AX
+	SUBQ    R10, AX
+	LEAQ    (SI)(R10*1), BX
+	LEAQ    (BX)(R10*1), DX
+	XORL    R11, R11
+	MOVL    $1, CX
+	TESTQ   R13, R13
+	CMOVQEQ SI, AX
+	CMOVLNE CX, R11
+	LEAQ    1(R13)(R13*1), R10
+	XORL    CX, CX
+	MOVL    $2, R14
+	CMPQ    R10, h+24(FP)
+	CMOVQGE SI, BX
+	CMOVLLT R14, CX
+	ORQ     CX, R11
+	INCQ    R10
+	XORL    CX, CX
+	MOVL    $4, R14
+	CMPQ    R10, h+24(FP)
+	CMOVQGE SI, DX
+	CMOVLLT R14, CX
+	ORQ     CX, R11
+	MOVQ    R11, 512(SP)
+	MOVQ    w+32(FP), R14
+	INCQ    R14
+	SHRQ    $1, R14
+	MOVQ    R13, DI
+	IMULQ   R14, DI
+	SHLQ    $2, DI
+	ADDQ    v+0(FP), DI
+	MOVQ    $-1, R12
+	CMPQ    R11, $7
+	JNE     ingroupG
+
+ingroupF:
+	MOVQ         w+32(FP), CX
+	SUBQ         R12, CX
+	MOVL         $64, R10
+	CMPQ         CX, R10
+	CMOVQGT      R10, CX
+	VMOVD        CX, X15
+	VPBROADCASTD X15, Y15
+	VPCMPGTD     wgIota0<>(SB), Y15, Y13
+	VPCMPGTD     wgIota8<>(SB), Y15, Y14
+	MOVQ         R12, CX
+	NEGQ         CX
+	VMOVD        CX, X12
+	VPBROADCASTD X12, Y12
+	VPCMPGTD     wgIota0<>(SB), Y12, Y12
+	VPANDN       Y13, Y12, Y13
+	CMPQ         R14, $8
+	JGE          inbodyF
+	MOVQ         DI, R10
+	LEAQ         (SP), DI
+	MOVQ         $32, R8
+	MOVQ         $96, R9
+
+inbodyF:
+	// columns 0 and 1
+	VMASKMOVPS (AX)(R12*4), Y13, Y8
+	VMASKMOVPS 32(AX)(R12*4), Y14, Y9
+	VSHUFPS $0x88, Y9, Y8, Y0
+	VSHUFPS $0xDD, Y9, Y8, Y1
+	VPERMPD $0xD8, Y0, Y0
+	VPERMPD $0xD8, Y1, Y1
+	VMASKMOVPS (SI)(R12*4), Y13, Y8
+	VMASKMOVPS 32(SI)(R12*4), Y14, Y9
+	VSHUFPS $0x88, Y9, Y8, Y2
+	VSHUFPS $0xDD, Y9, Y8, Y3
+	VPERMPD $0xD8, Y2, Y2
+	VPERMPD $0xD8, Y3, Y3
+	VMASKMOVPS (BX)(R12*4), Y13, Y8
+	VMASKMOVPS 32(BX)(R12*4), Y14, Y9
+	VSHUFPS $0x88, Y9, Y8, Y4
+	VSHUFPS $0xDD, Y9, Y8, Y5
+	VPERMPD $0xD8, Y4, Y4
+	VPERMPD $0xD8, Y5, Y5
+	VMASKMOVPS (DX)(R12*4), Y13, Y8
+	VMASKMOVPS 32(DX)(R12*4), Y14, Y9
+	VSHUFPS $0x88, Y9, Y8, Y6
+	VSHUFPS $0xDD, Y9, Y8, Y7
+	VPERMPD $0xD8, Y6, Y6
+	VPERMPD $0xD8, Y7, Y7
+	VSUBPS Y4, Y0, Y0
+	VADDPS Y4, Y2, Y8
+	VSUBPS Y2, Y4, Y4
+	VSUBPS Y6, Y2, Y6
+	VSUBPS Y5, Y1, Y1
+	VADDPS Y5, Y3, Y9
+	VSUBPS Y3, Y5, Y5
+	VSUBPS Y7, Y3, Y7
+	// columns 2 and 3 read from e+2 and e+10
+	VPCMPGTD wgIota2<>(SB), Y15, Y13
+	VPCMPGTD wgIota10<>(SB), Y15, Y14
+	VMASKMOVPS 8(AX)(R12*4), Y13, Y10
+	VMASKMOVPS 40(AX)(R12*4), Y14, Y11
+	VSHUFPS $0x88, Y11, Y10, Y12
+	VPERMPD $0xD8, Y12, Y12
+	VMASKMOVPS 8(SI)(R12*4), Y13, Y10
+	VMASKMOVPS 40(SI)(R12*4), Y14, Y11
+	VSHUFPS $0x88, Y11, Y10, Y2
+	VPERMPD $0xD8, Y2, Y2
+	VMASKMOVPS 8(BX)(R12*4), Y13, Y10
+	VMASKMOVPS 40(BX)(R12*4), Y14, Y11
+	VSHUFPS $0x88, Y11, Y10, Y3
+	VPERMPD $0xD8, Y3, Y3
+	VMASKMOVPS 8(DX)(R12*4), Y13, Y10
+	VMASKMOVPS 40(DX)(R12*4), Y14, Y11
+	VSHUFPS $0x88, Y11, Y10, Y15
+	VPERMPD $0xD8, Y15, Y15
+	VSUBPS Y3, Y12, Y12
+	VADDPS Y3, Y2, Y10
+	VSUBPS Y2, Y3, Y3
+	VSUBPS Y15, Y2, Y15
+	// outputs k = 0, 1, 2
+	MOVQ DI, R11
+	VSUBPS Y12, Y0, Y0
+	VADDPS Y12, Y1, Y11
+	VSUBPS Y1, Y12, Y12
+	VMOVUPS Y0, (R11)
+	VMOVUPS Y11, (R11)(R8*1)
+	VMOVUPS Y12, (R11)(R8*2)
+	LEAQ (R11)(R8*4), R11
+	VSUBPS Y10, Y8, Y8
+	VADDPS Y10, Y9, Y11
+	VSUBPS Y9, Y10, Y10
+	VMOVUPS Y8, (R11)
+	VMOVUPS Y11, (R11)(R8*1)
+	VMOVUPS Y10, (R11)(R8*2)
+	LEAQ (R11)(R8*4), R11
+	VSUBPS Y3, Y4, Y4
+	VADDPS Y3, Y5, Y11
+	VSUBPS Y5, Y3, Y3
+	VMOVUPS Y4, (R11)
+	VMOVUPS Y11, (R11)(R8*1)
+	VMOVUPS Y3, (R11)(R8*2)
+	LEAQ (R11)(R8*4), R11
+	VSUBPS Y15, Y6, Y6
+	VADDPS Y15, Y7, Y11
+	VSUBPS Y7, Y15, Y15
+	VMOVUPS Y6, (R11)
+	VMOVUPS Y11, (R11)(R8*1)
+	VMOVUPS Y15, (R11)(R8*2)
+	// column 3 and outputs k = 3
+	VMASKMOVPS 8(AX)(R12*4), Y13, Y11
+	VMASKMOVPS 40(AX)(R12*4), Y14, Y2
+	VSHUFPS $0xDD, Y2, Y11, Y0
+	VPERMPD $0xD8, Y0, Y0
+	VMASKMOVPS 8(SI)(R12*4), Y13, Y11
+	VMASKMOVPS 40(SI)(R12*4), Y14, Y2
+	VSHUFPS $0xDD, Y2, Y11, Y12
+	VPERMPD $0xD8, Y12, Y12
+	VMASKMOVPS 8(BX)(R12*4), Y13, Y11
+	VMASKMOVPS 40(BX)(R12*4), Y14, Y2
+	VSHUFPS $0xDD, Y2, Y11, Y8
+	VPERMPD $0xD8, Y8, Y8
+	VMASKMOVPS 8(DX)(R12*4), Y13, Y11
+	VMASKMOVPS 40(DX)(R12*4), Y14, Y2
+	VSHUFPS $0xDD, Y2, Y11, Y10
+	VPERMPD $0xD8, Y10, Y10
+	VSUBPS Y8, Y0, Y0
+	VADDPS Y8, Y12, Y11
+	VSUBPS Y12, Y8, Y8
+	VSUBPS Y10, Y12, Y10
+	MOVQ DI, R11
+	VSUBPS Y0, Y1, Y0
+	VMOVUPS Y0, (R11)(R9*1)
+	LEAQ (R11)(R8*4), R11
+	VSUBPS Y11, Y9, Y11
+	VMOVUPS Y11, (R11)(R9*1)
+	LEAQ (R11)(R8*4), R11
+	VSUBPS Y8, Y5, Y8
+	VMOVUPS Y8, (R11)(R9*1)
+	LEAQ (R11)(R8*4), R11
+	VSUBPS Y10, Y7, Y10
+	VMOVUPS Y10, (R11)(R9*1)
+	CMPQ R14, $8
+	JLT  intail
+	ADDQ $32, DI
+	ADDQ $16, R12
+	SUBQ $8, R14
+	JNZ  ingroupF
+	INCQ R13
+	JMP  inrow
+
+ingroupG:
+	MOVQ         w+32(FP), CX
+	SUBQ         R12, CX
+	MOVL         $64, R10
+	CMPQ         CX, R10
+	CMOVQGT      R10, CX
+	VMOVD        CX, X15
+	VPBROADCASTD X15, Y15
+	VPCMPGTD     wgIota0<>(SB), Y15, Y13
+	VPCMPGTD     wgIota8<>(SB), Y15, Y14
+	MOVQ         R12, CX
+	NEGQ         CX
+	VMOVD        CX, X12
+	VPBROADCASTD X12, Y12
+	VPCMPGTD     wgIota0<>(SB), Y12, Y12
+	VPANDN       Y13, Y12, Y13
+	CMPQ         R14, $8
+	JGE          inbodyG
+	MOVQ         DI, R10
+	LEAQ         (SP), DI
+	MOVQ         $32, R8
+	MOVQ         $96, R9
+
+inbodyG:
+	// columns 0 and 1
+	TESTQ $1, 512(SP)
+	JZ    inz1
+	VMASKMOVPS (AX)(R12*4), Y13, Y8
+	VMASKMOVPS 32(AX)(R12*4), Y14, Y9
+	VSHUFPS $0x88, Y9, Y8, Y0
+	VSHUFPS $0xDD, Y9, Y8, Y1
+	VPERMPD $0xD8, Y0, Y0
+	VPERMPD $0xD8, Y1, Y1
+	JMP   inl2
+inz1:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+inl2:
+	VMASKMOVPS (SI)(R12*4), Y13, Y8
+	VMASKMOVPS 32(SI)(R12*4), Y14, Y9
+	VSHUFPS $0x88, Y9, Y8, Y2
+	VSHUFPS $0xDD, Y9, Y8, Y3
+	VPERMPD $0xD8, Y2, Y2
+	VPERMPD $0xD8, Y3, Y3
+	TESTQ $2, 512(SP)
+	JZ    inz3
+	VMASKMOVPS (BX)(R12*4), Y13, Y8
+	VMASKMOVPS 32(BX)(R12*4), Y14, Y9
+	VSHUFPS $0x88, Y9, Y8, Y4
+	VSHUFPS $0xDD, Y9, Y8, Y5
+	VPERMPD $0xD8, Y4, Y4
+	VPERMPD $0xD8, Y5, Y5
+	JMP   inl4
+inz3:
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+inl4:
+	TESTQ $4, 512(SP)
+	JZ    inz5
+	VMASKMOVPS (DX)(R12*4), Y13, Y8
+	VMASKMOVPS 32(DX)(R12*4), Y14, Y9
+	VSHUFPS $0x88, Y9, Y8, Y6
+	VSHUFPS $0xDD, Y9, Y8, Y7
+	VPERMPD $0xD8, Y6, Y6
+	VPERMPD $0xD8, Y7, Y7
+	JMP   inl6
+inz5:
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+inl6:
+	VSUBPS Y4, Y0, Y0
+	VADDPS Y4, Y2, Y8
+	VSUBPS Y2, Y4, Y4
+	VSUBPS Y6, Y2, Y6
+	VSUBPS Y5, Y1, Y1
+	VADDPS Y5, Y3, Y9
+	VSUBPS Y3, Y5, Y5
+	VSUBPS Y7, Y3, Y7
+	// columns 2 and 3 read from e+2 and e+10
+	VPCMPGTD wgIota2<>(SB), Y15, Y13
+	VPCMPGTD wgIota10<>(SB), Y15, Y14
+	TESTQ $1, 512(SP)
+	JZ    inz7
+	VMASKMOVPS 8(AX)(R12*4), Y13, Y10
+	VMASKMOVPS 40(AX)(R12*4), Y14, Y11
+	VSHUFPS $0x88, Y11, Y10, Y12
+	VPERMPD $0xD8, Y12, Y12
+	JMP   inl8
+inz7:
+	VXORPS Y12, Y12, Y12
+inl8:
+	VMASKMOVPS 8(SI)(R12*4), Y13, Y10
+	VMASKMOVPS 40(SI)(R12*4), Y14, Y11
+	VSHUFPS $0x88, Y11, Y10, Y2
+	VPERMPD $0xD8, Y2, Y2
+	TESTQ $2, 512(SP)
+	JZ    inz9
+	VMASKMOVPS 8(BX)(R12*4), Y13, Y10
+	VMASKMOVPS 40(BX)(R12*4), Y14, Y11
+	VSHUFPS $0x88, Y11, Y10, Y3
+	VPERMPD $0xD8, Y3, Y3
+	JMP   inl10
+inz9:
+	VXORPS Y3, Y3, Y3
+inl10:
+	TESTQ $4, 512(SP)
+	JZ    inz11
+	VMASKMOVPS 8(DX)(R12*4), Y13, Y10
+	VMASKMOVPS 40(DX)(R12*4), Y14, Y11
+	VSHUFPS $0x88, Y11, Y10, Y15
+	VPERMPD $0xD8, Y15, Y15
+	JMP   inl12
+inz11:
+	VXORPS Y15, Y15, Y15
+inl12:
+	VSUBPS Y3, Y12, Y12
+	VADDPS Y3, Y2, Y10
+	VSUBPS Y2, Y3, Y3
+	VSUBPS Y15, Y2, Y15
+	// outputs k = 0, 1, 2
+	MOVQ DI, R11
+	VSUBPS Y12, Y0, Y0
+	VADDPS Y12, Y1, Y11
+	VSUBPS Y1, Y12, Y12
+	VMOVUPS Y0, (R11)
+	VMOVUPS Y11, (R11)(R8*1)
+	VMOVUPS Y12, (R11)(R8*2)
+	LEAQ (R11)(R8*4), R11
+	VSUBPS Y10, Y8, Y8
+	VADDPS Y10, Y9, Y11
+	VSUBPS Y9, Y10, Y10
+	VMOVUPS Y8, (R11)
+	VMOVUPS Y11, (R11)(R8*1)
+	VMOVUPS Y10, (R11)(R8*2)
+	LEAQ (R11)(R8*4), R11
+	VSUBPS Y3, Y4, Y4
+	VADDPS Y3, Y5, Y11
+	VSUBPS Y5, Y3, Y3
+	VMOVUPS Y4, (R11)
+	VMOVUPS Y11, (R11)(R8*1)
+	VMOVUPS Y3, (R11)(R8*2)
+	LEAQ (R11)(R8*4), R11
+	VSUBPS Y15, Y6, Y6
+	VADDPS Y15, Y7, Y11
+	VSUBPS Y7, Y15, Y15
+	VMOVUPS Y6, (R11)
+	VMOVUPS Y11, (R11)(R8*1)
+	VMOVUPS Y15, (R11)(R8*2)
+	// column 3 and outputs k = 3
+	TESTQ $1, 512(SP)
+	JZ    inz13
+	VMASKMOVPS 8(AX)(R12*4), Y13, Y11
+	VMASKMOVPS 40(AX)(R12*4), Y14, Y2
+	VSHUFPS $0xDD, Y2, Y11, Y0
+	VPERMPD $0xD8, Y0, Y0
+	JMP   inl14
+inz13:
+	VXORPS Y0, Y0, Y0
+inl14:
+	VMASKMOVPS 8(SI)(R12*4), Y13, Y11
+	VMASKMOVPS 40(SI)(R12*4), Y14, Y2
+	VSHUFPS $0xDD, Y2, Y11, Y12
+	VPERMPD $0xD8, Y12, Y12
+	TESTQ $2, 512(SP)
+	JZ    inz15
+	VMASKMOVPS 8(BX)(R12*4), Y13, Y11
+	VMASKMOVPS 40(BX)(R12*4), Y14, Y2
+	VSHUFPS $0xDD, Y2, Y11, Y8
+	VPERMPD $0xD8, Y8, Y8
+	JMP   inl16
+inz15:
+	VXORPS Y8, Y8, Y8
+inl16:
+	TESTQ $4, 512(SP)
+	JZ    inz17
+	VMASKMOVPS 8(DX)(R12*4), Y13, Y11
+	VMASKMOVPS 40(DX)(R12*4), Y14, Y2
+	VSHUFPS $0xDD, Y2, Y11, Y10
+	VPERMPD $0xD8, Y10, Y10
+	JMP   inl18
+inz17:
+	VXORPS Y10, Y10, Y10
+inl18:
+	VSUBPS Y8, Y0, Y0
+	VADDPS Y8, Y12, Y11
+	VSUBPS Y12, Y8, Y8
+	VSUBPS Y10, Y12, Y10
+	MOVQ DI, R11
+	VSUBPS Y0, Y1, Y0
+	VMOVUPS Y0, (R11)(R9*1)
+	LEAQ (R11)(R8*4), R11
+	VSUBPS Y11, Y9, Y11
+	VMOVUPS Y11, (R11)(R9*1)
+	LEAQ (R11)(R8*4), R11
+	VSUBPS Y8, Y5, Y8
+	VMOVUPS Y8, (R11)(R9*1)
+	LEAQ (R11)(R8*4), R11
+	VSUBPS Y10, Y7, Y10
+	VMOVUPS Y10, (R11)(R9*1)
+	CMPQ R14, $8
+	JLT  intail
+	ADDQ $32, DI
+	ADDQ $16, R12
+	SUBQ $8, R14
+	JNZ  ingroupG
+	INCQ R13
+	JMP  inrow
+
+intail:
+	MOVQ         ldv+8(FP), R8
+	SHLQ         $2, R8
+	VMOVD        R14, X15
+	VPBROADCASTD X15, Y15
+	VPCMPGTD     wgIota0<>(SB), Y15, Y15
+	VMOVUPS 0(SP), Y0
+	VMASKMOVPS Y0, Y15, (R10)
+	ADDQ R8, R10
+	VMOVUPS 32(SP), Y0
+	VMASKMOVPS Y0, Y15, (R10)
+	ADDQ R8, R10
+	VMOVUPS 64(SP), Y0
+	VMASKMOVPS Y0, Y15, (R10)
+	ADDQ R8, R10
+	VMOVUPS 96(SP), Y0
+	VMASKMOVPS Y0, Y15, (R10)
+	ADDQ R8, R10
+	VMOVUPS 128(SP), Y0
+	VMASKMOVPS Y0, Y15, (R10)
+	ADDQ R8, R10
+	VMOVUPS 160(SP), Y0
+	VMASKMOVPS Y0, Y15, (R10)
+	ADDQ R8, R10
+	VMOVUPS 192(SP), Y0
+	VMASKMOVPS Y0, Y15, (R10)
+	ADDQ R8, R10
+	VMOVUPS 224(SP), Y0
+	VMASKMOVPS Y0, Y15, (R10)
+	ADDQ R8, R10
+	VMOVUPS 256(SP), Y0
+	VMASKMOVPS Y0, Y15, (R10)
+	ADDQ R8, R10
+	VMOVUPS 288(SP), Y0
+	VMASKMOVPS Y0, Y15, (R10)
+	ADDQ R8, R10
+	VMOVUPS 320(SP), Y0
+	VMASKMOVPS Y0, Y15, (R10)
+	ADDQ R8, R10
+	VMOVUPS 352(SP), Y0
+	VMASKMOVPS Y0, Y15, (R10)
+	ADDQ R8, R10
+	VMOVUPS 384(SP), Y0
+	VMASKMOVPS Y0, Y15, (R10)
+	ADDQ R8, R10
+	VMOVUPS 416(SP), Y0
+	VMASKMOVPS Y0, Y15, (R10)
+	ADDQ R8, R10
+	VMOVUPS 448(SP), Y0
+	VMASKMOVPS Y0, Y15, (R10)
+	ADDQ R8, R10
+	VMOVUPS 480(SP), Y0
+	VMASKMOVPS Y0, Y15, (R10)
+	INCQ R13
+	JMP  inrow
+
+indone:
+	VZEROUPPER
+	RET
+
+// func winogradOutputAVX2(y *float32, h, w int, m *float32, ldm, ty0, ty1 int)
+//
+// winogradOutputAVX512 on 8 tiles: r[0][j] (Y0..Y3) and r[1][j] (Y4..Y7)
+// from the rows M[ξ] (memory operands; masked loads for the last group of
+// a tile row), a and b of the two output rows (Y8..Y11), interleaved with
+// VUNPCKLPS/VUNPCKHPS and VPERM2F128 into the 16 elements from 2tx0.
+//
+//	SI  m at the group; AX, BX, DX  rows ξ = 4, 8, 12   R8 ldm bytes
+//	R9 3·ldm bytes   DI  y at the group (row 2ty)   R11 row bytes
+//	R12 whether row 2ty+1 is in the plane   R13 ty   R14 w-2tx0
+TEXT ·winogradOutputAVX2(SB), NOSPLIT, $0-56
+	MOVQ ldm+32(FP), R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	MOVQ ty0+40(FP), R13
+
+outrow:
+	CMPQ    R13, ty1+48(FP)
+	JGE     outdone
+	MOVQ    w+16(FP), R14
+	MOVQ    R14, R11
+	SHLQ    $2, R11
+	INCQ    R14
+	SHRQ    $1, R14
+	MOVQ    R13, SI
+	IMULQ   R14, SI
+	SHLQ    $2, SI
+	ADDQ    m+24(FP), SI
+	MOVQ    R13, DI
+	IMULQ   R11, DI
+	SHLQ    $1, DI
+	ADDQ    y+0(FP), DI
+	LEAQ    1(R13)(R13*1), AX
+	XORL    R12, R12
+	MOVL    $1, CX
+	CMPQ    AX, h+8(FP)
+	CMOVQLT CX, R12
+	MOVQ    w+16(FP), R14
+
+outgroup:
+	LEAQ (SI)(R8*4), AX
+	LEAQ (AX)(R8*4), BX
+	LEAQ (BX)(R8*4), DX
+	CMPQ R14, $16
+	JLT  outtail
+	VMOVUPS (SI), Y0
+	VADDPS (AX), Y0, Y0
+	VADDPS (BX), Y0, Y0
+	VMOVUPS (AX), Y4
+	VSUBPS (BX), Y4, Y4
+	VSUBPS (DX), Y4, Y4
+	VMOVUPS (SI)(R8*1), Y1
+	VADDPS (AX)(R8*1), Y1, Y1
+	VADDPS (BX)(R8*1), Y1, Y1
+	VMOVUPS (AX)(R8*1), Y5
+	VSUBPS (BX)(R8*1), Y5, Y5
+	VSUBPS (DX)(R8*1), Y5, Y5
+	VMOVUPS (SI)(R8*2), Y2
+	VADDPS (AX)(R8*2), Y2, Y2
+	VADDPS (BX)(R8*2), Y2, Y2
+	VMOVUPS (AX)(R8*2), Y6
+	VSUBPS (BX)(R8*2), Y6, Y6
+	VSUBPS (DX)(R8*2), Y6, Y6
+	VMOVUPS (SI)(R9*1), Y3
+	VADDPS (AX)(R9*1), Y3, Y3
+	VADDPS (BX)(R9*1), Y3, Y3
+	VMOVUPS (AX)(R9*1), Y7
+	VSUBPS (BX)(R9*1), Y7, Y7
+	VSUBPS (DX)(R9*1), Y7, Y7
+	VADDPS Y1, Y0, Y8
+	VSUBPS Y2, Y1, Y9
+	VADDPS Y2, Y8, Y8
+	VSUBPS Y3, Y9, Y9
+	VADDPS Y5, Y4, Y10
+	VSUBPS Y6, Y5, Y11
+	VADDPS Y6, Y10, Y10
+	VSUBPS Y7, Y11, Y11
+	VUNPCKLPS Y9, Y8, Y12
+	VUNPCKHPS Y9, Y8, Y13
+	VPERM2F128 $0x20, Y13, Y12, Y14
+	VPERM2F128 $0x31, Y13, Y12, Y15
+	VMOVUPS Y14, (DI)
+	VMOVUPS Y15, 32(DI)
+	VUNPCKLPS Y11, Y10, Y12
+	VUNPCKHPS Y11, Y10, Y13
+	VPERM2F128 $0x20, Y13, Y12, Y14
+	VPERM2F128 $0x31, Y13, Y12, Y15
+	TESTQ R12, R12
+	JZ    outnext
+	VMOVUPS Y14, (DI)(R11*1)
+	VMOVUPS Y15, 32(DI)(R11*1)
+
+outnext:
+	ADDQ $32, SI
+	ADDQ $64, DI
+	SUBQ $16, R14
+	JNZ  outgroup
+	INCQ R13
+	JMP  outrow
+
+outtail:
+	MOVQ         R14, CX
+	INCQ         CX
+	SHRQ         $1, CX
+	VMOVD        CX, X15
+	VPBROADCASTD X15, Y15
+	VPCMPGTD     wgIota0<>(SB), Y15, Y15
+	VMASKMOVPS (SI), Y15, Y0
+	VMASKMOVPS (AX), Y15, Y8
+	VMASKMOVPS (BX), Y15, Y9
+	VMASKMOVPS (DX), Y15, Y10
+	VADDPS Y8, Y0, Y0
+	VADDPS Y9, Y0, Y0
+	VSUBPS Y9, Y8, Y4
+	VSUBPS Y10, Y4, Y4
+	VMASKMOVPS (SI)(R8*1), Y15, Y1
+	VMASKMOVPS (AX)(R8*1), Y15, Y8
+	VMASKMOVPS (BX)(R8*1), Y15, Y9
+	VMASKMOVPS (DX)(R8*1), Y15, Y10
+	VADDPS Y8, Y1, Y1
+	VADDPS Y9, Y1, Y1
+	VSUBPS Y9, Y8, Y5
+	VSUBPS Y10, Y5, Y5
+	VMASKMOVPS (SI)(R8*2), Y15, Y2
+	VMASKMOVPS (AX)(R8*2), Y15, Y8
+	VMASKMOVPS (BX)(R8*2), Y15, Y9
+	VMASKMOVPS (DX)(R8*2), Y15, Y10
+	VADDPS Y8, Y2, Y2
+	VADDPS Y9, Y2, Y2
+	VSUBPS Y9, Y8, Y6
+	VSUBPS Y10, Y6, Y6
+	VMASKMOVPS (SI)(R9*1), Y15, Y3
+	VMASKMOVPS (AX)(R9*1), Y15, Y8
+	VMASKMOVPS (BX)(R9*1), Y15, Y9
+	VMASKMOVPS (DX)(R9*1), Y15, Y10
+	VADDPS Y8, Y3, Y3
+	VADDPS Y9, Y3, Y3
+	VSUBPS Y9, Y8, Y7
+	VSUBPS Y10, Y7, Y7
+	VADDPS Y1, Y0, Y8
+	VSUBPS Y2, Y1, Y9
+	VADDPS Y2, Y8, Y8
+	VSUBPS Y3, Y9, Y9
+	VADDPS Y5, Y4, Y10
+	VSUBPS Y6, Y5, Y11
+	VADDPS Y6, Y10, Y10
+	VSUBPS Y7, Y11, Y11
+	VMOVD R14, X2
+	VPBROADCASTD X2, Y2
+	VPCMPGTD wgIota0<>(SB), Y2, Y0
+	VPCMPGTD wgIota8<>(SB), Y2, Y1
+	VUNPCKLPS Y9, Y8, Y12
+	VUNPCKHPS Y9, Y8, Y13
+	VPERM2F128 $0x20, Y13, Y12, Y14
+	VPERM2F128 $0x31, Y13, Y12, Y15
+	VMASKMOVPS Y14, Y0, (DI)
+	VMASKMOVPS Y15, Y1, 32(DI)
+	VUNPCKLPS Y11, Y10, Y12
+	VUNPCKHPS Y11, Y10, Y13
+	VPERM2F128 $0x20, Y13, Y12, Y14
+	VPERM2F128 $0x31, Y13, Y12, Y15
+	TESTQ R12, R12
+	JZ    outtaildone
+	VMASKMOVPS Y14, Y0, (DI)(R11*1)
+	VMASKMOVPS Y15, Y1, 32(DI)(R11*1)
+
+outtaildone:
+	INCQ R13
+	JMP  outrow
+
+outdone:
+	VZEROUPPER
+	RET
