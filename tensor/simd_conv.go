@@ -97,6 +97,10 @@ func (d convDims) singlePixel() bool {
 
 // convForward computes out = conv(x, w) for the geometry d.
 func convForward(d convDims, x, w, out []float32) {
+	if winogradWorthIt(d) {
+		winogradForward(d, x, w, out)
+		return
+	}
 	kk, hw := d.cg*d.kh*d.kw, d.ho*d.wo
 	// A 1×1 convolution's im2col matrix is the input planes themselves, but
 	// they too are packed through spans: the gather prefetches the columns
