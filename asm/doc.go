@@ -54,16 +54,17 @@
 // CPU features come from github.com/klauspost/cpuid/v2. The assembly is
 // built on amd64 only and never with -tags purego; then only purego exists.
 // The helpers beside GEMM (gathers, col2im scatters, shifted sums,
-// depthwise, pooling, SiLU and the element-wise ops) have AVX-512 versions
+// depthwise, Winograd transforms, pooling, SiLU and the element-wise ops) have AVX-512 versions
 // used with the avx512 kernel and AVX2 versions used with the avx2 one;
 // with purego they run their pure-Go loops, which are also their reference
 // in the tests. FastGathers tells callers whether assembly helpers are in
 // use. They are selected by a flag of the kernel and called directly, not
 // through function values, so that their callers' small buffers do not
-// escape to the heap. The depthwise kernels' and DotShiftsLanesOuts's
-// unrolled assembly (both ISAs) is written by generators, gen/depthwise.py
-// and gen/dotshifts_outs.py (run by hand, their output committed); the rest
-// is written by hand.
+// escape to the heap. The unrolled assembly of the depthwise kernels, of
+// DotShiftsLanesOuts and of the Winograd transforms (both ISAs) is written
+// by generators, gen/depthwise.py, gen/dotshifts_outs.py and
+// gen/winograd_*.py (run by hand, their output committed); the rest is
+// written by hand.
 //
 // MODELDOCTOR_ASM=avx2 (or purego) in the environment starts a program with
 // that implementation instead of the best: `MODELDOCTOR_ASM=avx2 go test

@@ -29,6 +29,16 @@
 // SIMD kernels, a CUDA backend) plug in with SetBackend without any change to
 // autograd or nn.
 //
+// The SIMD backend picks a convolution algorithm per geometry: depthwise
+// kernels when each group has one channel (depthwise*.go); direct shifted
+// sums for unpadded layers with few output channels (simd_direct.go);
+// Winograd F(2×2, 3×3) for 3×3 stride-1 layers with many channels
+// (winograd.go); otherwise GEMMs whose B panels are gathered straight from
+// the input planes, with no im2col buffer (simd_conv.go, simd_plan.go). The
+// input gradient of a stride-1 layer is the convolution with the flipped
+// kernel, so it takes the same choice; the weight gradient is a GEMM or the
+// direct path's shifted dot products.
+//
 // # Determinism
 //
 // Work is split over GOMAXPROCS goroutines, but never so that the order of a
