@@ -35,9 +35,10 @@
 // Winograd F(2×2, 3×3) for 3×3 stride-1 layers with many channels
 // (winograd.go); otherwise GEMMs whose B panels are gathered straight from
 // the input planes, with no im2col buffer (simd_conv.go, simd_plan.go). The
-// input gradient of a stride-1 layer is the convolution with the flipped
-// kernel, so it takes the same choice; the weight gradient is a GEMM or the
-// direct path's shifted dot products.
+// input gradient of a stride-1 layer runs as the convolution with the
+// flipped kernel, and so takes the same choice, unless that convolution
+// would be mostly padding (then col2im); the weight gradient is a GEMM or
+// the direct path's shifted dot products.
 //
 // # Determinism
 //
