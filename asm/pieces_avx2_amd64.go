@@ -12,7 +12,11 @@ func gatherPiecesAVX2(dst *float32, rows, segs int, src *float32, tab *Span16, r
 func gatherStep2AVX2(dst *float32, rows, segs int, src *float32, tab *Span16, rowBytes, taps, t0, plane, pieces int)
 
 // gatherPiecesA2 is gatherRowsA2 for tables of several pieces per segment
-// or of step 2: rows×16·segs of the matrix at row r0, segment s0.
+// or of step 2: rows×16·segs of the matrix at row r0, segment s0. It
+// repeats gatherPiecesA512 with other kernels on purpose: sharing one body
+// that takes the kernels as function values makes dst escape, and
+// GatherCols's stack buffer then went to the heap on every call (the
+// pieced GatherCols benchmark ran 10× slower).
 func gatherPiecesA2(dst []float32, rows, segs int, src []float32, t SpanTable, r0, s0 int) {
 	base := r0 / t.taps * t.plane
 	if base >= len(src) { // nothing left to read: every span is masked off
