@@ -46,7 +46,61 @@ func (t *Trainer) saveCheckpoint(epoch int) error {
 	}
 	meta := map[string]string{"epoch": strconv.Itoa(epoch), "history": string(hist), "name": t.Opts.Name,
 		"epochs": strconv.Itoa(t.Opts.Epochs), "seed": strconv.FormatUint(t.Opts.Seed, 10)}
+	if t.Opts.Provenance != nil {
+		p, err := json.Marshal(t.Opts.Provenance)
+		if err != nil {
+			return err
+		}
+		meta["provenance"] = string(p)
+	}
 	return nn.SaveSafetensors(t.checkpointPath(), entries, meta)
+}
+
+// weightsMetadata is the final weights file's metadata: PyTorch's format
+// tag and, when known, what produced the weights.
+func (t *Trainer) weightsMetadata() map[string]string {
+	meta := map[string]string{"format": "pt"}
+	if t.Opts.Provenance != nil {
+		if p, err := json.Marshal(t.Opts.Provenance); err == nil {
+			meta["provenance"] = string(p)
+		}
+	}
+	return meta
+}
+
+func (t *Trainer) provenancePath() string {
+	return filepath.Join(t.Opts.Dir, t.Opts.Name+".provenance.json")
+}
+
+// ProvenancePath is where Run records what produced the run.
+func (t *Trainer) ProvenancePath() string { return t.provenancePath() }
+
+func (t *Trainer) writeProvenance() error {
+	if t.Opts.Provenance == nil {
+		return nil
+	}
+	return WriteProvenance(t.provenancePath(), t.Opts.Provenance)
+}
+
+// checkResumable refuses to continue a checkpoint made with other
+// settings: a resumed run must be the run that was interrupted.
+func (t *Trainer) checkResumable(meta map[string]string) error {
+	path := t.checkpointPath()
+	if v, ok := meta["seed"]; ok && v != strconv.FormatUint(t.Opts.Seed, 10) {
+		return fmt.Errorf("%s: made with seed %s; resume with --seed %s or start a new run", path, v, v)
+	}
+	raw, ok := meta["provenance"]
+	if !ok || t.Opts.Provenance == nil {
+		return nil
+	}
+	var was Provenance
+	if err := json.Unmarshal([]byte(raw), &was); err != nil {
+		return fmt.Errorf("%s: bad provenance in metadata: %v", path, err)
+	}
+	if changed := t.Opts.Provenance.Changed(&was); len(changed) > 0 {
+		return fmt.Errorf("%s: made with other settings: %s; resume with the same ones or start a new run in another --out", path, strings.Join(changed, ", "))
+	}
+	return nil
 }
 
 // loadCheckpoint restores the state saved by saveCheckpoint. ok is false
@@ -68,11 +122,13 @@ func (t *Trainer) loadCheckpoint() (epoch int, ok bool, err error) {
 	if err != nil || epoch < 0 {
 		return 0, false, fmt.Errorf("%s: bad epoch %q in metadata", path, meta["epoch"])
 	}
-	// The seed decides data order, augmentation and dropout from here on.
-	// (A different epoch count is allowed: it extends or shortens the run,
-	// and a schedule that depends on it changes with it.)
-	if v, ok := meta["seed"]; ok && v != strconv.FormatUint(t.Opts.Seed, 10) {
-		return 0, false, fmt.Errorf("%s: made with seed %s; resume with --seed %s or start a new run", path, v, v)
+	// The seed decides data order, augmentation and dropout from here on;
+	// the provenance (when the caller records one) everything else. A
+	// different epoch count alone is allowed here, to extend a run with a
+	// schedule that does not depend on it; the command line records the
+	// epochs in its provenance and so refuses a change.
+	if err := t.checkResumable(meta); err != nil {
+		return 0, false, err
 	}
 	var hist []EpochRecord
 	if err := json.Unmarshal([]byte(meta["history"]), &hist); err != nil {

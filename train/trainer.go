@@ -41,6 +41,10 @@ type Options struct {
 	Log io.Writer
 	// Progress forces the live bar on (true) regardless of the writer.
 	Progress bool
+	// Provenance, when set, is written beside the outputs (NAME.provenance.json),
+	// into the checkpoint and the final weights; a resume whose provenance
+	// differs from the checkpoint's is refused, naming each change.
+	Provenance *Provenance
 }
 
 // EpochRecord is one line of the metrics log.
@@ -117,7 +121,10 @@ func (t *Trainer) Run() error {
 				return err
 			}
 		}
-		return nn.SaveWeights(t.weightsPath(), t.Model)
+		if err := t.writeProvenance(); err != nil {
+			return err
+		}
+		return nn.SaveSafetensors(t.weightsPath(), nn.StateDict(t.Model), t.weightsMetadata())
 	}
 	return nil
 }
