@@ -3,6 +3,7 @@ package train
 import (
 	"bytes"
 	"encoding/json"
+	"image/color"
 	"os"
 	"path/filepath"
 
@@ -34,7 +35,9 @@ func (t *Trainer) writeLogs() error {
 }
 
 // PlotCurves draws loss and accuracy per epoch for one or more runs side
-// by side in a PNG.
+// by side in a PNG: colour tells the run, the line style the split (train
+// solid, test dashed, validation dotted). The legend sits in a column of
+// its own to the right, so it never covers a curve.
 func PlotCurves(path string, runs map[string][]EpochRecord) error {
 	loss := plot.New()
 	loss.Title.Text = "loss"
@@ -42,28 +45,42 @@ func PlotCurves(path string, runs map[string][]EpochRecord) error {
 	acc := plot.New()
 	acc.Title.Text = "accuracy (%)"
 	acc.X.Label.Text = "epoch"
-	var lossArgs, accArgs []any
-	for _, name := range sortedKeys(runs) {
-		h := runs[name]
-		tl, el, ta, ea := make(plotter.XYs, len(h)), make(plotter.XYs, len(h)), make(plotter.XYs, len(h)), make(plotter.XYs, len(h))
-		for i, r := range h {
-			x := float64(r.Epoch)
-			tl[i], el[i] = plotter.XY{X: x, Y: r.TrainLoss}, plotter.XY{X: x, Y: r.Eval.Loss}
-			ta[i], ea[i] = plotter.XY{X: x, Y: 100 * r.TrainAcc}, plotter.XY{X: x, Y: 100 * r.Eval.Accuracy}
+	loss.Add(plotter.NewGrid())
+	acc.Add(plotter.NewGrid())
+	legend := plot.NewLegend()
+	legend.Left, legend.Top = true, true
+	legend.ThumbnailWidth = vg.Points(30)
+	for i, name := range sortedKeys(runs) {
+		for j, s := range curveSplits(runs[name]) {
+			style := draw.LineStyle{Color: runColors[i%len(runColors)], Width: vg.Points(1.5), Dashes: plotutil.Dashes(j)}
+			var shown []plot.Thumbnailer
+			for _, target := range []struct {
+				p  *plot.Plot
+				xy plotter.XYs
+			}{{loss, s.loss}, {acc, s.acc}} {
+				l, pts, err := plotter.NewLinePoints(target.xy)
+				if err != nil {
+					return err
+				}
+				l.LineStyle = style
+				pts.Color, pts.Shape = style.Color, plotutil.Shape(j)
+				target.p.Add(l, pts)
+				shown = []plot.Thumbnailer{l, pts}
+			}
+			legend.Add(name+" "+s.name, shown...)
 		}
-		lossArgs = append(lossArgs, name+" train", tl, name+" eval", el)
-		accArgs = append(accArgs, name+" train", ta, name+" eval", ea)
 	}
-	if err := plotutil.AddLinePoints(loss, lossArgs...); err != nil {
-		return err
-	}
-	if err := plotutil.AddLinePoints(acc, accArgs...); err != nil {
-		return err
-	}
-	img := vgimg.New(12*vg.Inch, 4*vg.Inch)
-	canvases := plot.Align([][]*plot.Plot{{loss, acc}}, draw.Tiles{Rows: 1, Cols: 2, PadX: vg.Inch / 4}, draw.New(img))
+	const legendW = 2 * vg.Inch
+	img := vgimg.New(12*vg.Inch+legendW, 4*vg.Inch)
+	dc := draw.New(img)
+	plots, side := dc, dc
+	plots.Max.X -= legendW
+	side.Min.X = plots.Max.X + vg.Inch/8
+	side.Max.Y -= vg.Inch / 4 // level with the plot titles
+	canvases := plot.Align([][]*plot.Plot{{loss, acc}}, draw.Tiles{Rows: 1, Cols: 2, PadX: vg.Inch / 4}, plots)
 	loss.Draw(canvases[0][0])
 	acc.Draw(canvases[0][1])
+	legend.Draw(side)
 	var out bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&out); err != nil {
 		return err
@@ -72,6 +89,42 @@ func PlotCurves(path string, runs map[string][]EpochRecord) error {
 		return err
 	}
 	return nn.WriteFileAtomic(path, out.Bytes())
+}
+
+// runColors tell runs apart for colour-blind readers too (Okabe–Ito).
+var runColors = []color.Color{
+	color.RGBA{0, 114, 178, 255}, color.RGBA{230, 159, 0, 255}, color.RGBA{0, 158, 115, 255},
+	color.RGBA{204, 121, 167, 255}, color.RGBA{86, 180, 233, 255}, color.RGBA{213, 94, 0, 255},
+}
+
+// split is one run's loss and accuracy curves on one data split.
+type split struct {
+	name      string
+	loss, acc plotter.XYs
+}
+
+// curveSplits returns the train and test curves of a history, and the
+// validation curve where every epoch has one. EpochRecord.Eval is the
+// test split (see Trainer.Eval), so it is labelled "test".
+func curveSplits(h []EpochRecord) []split {
+	tr, te := split{name: "train"}, split{name: "test"}
+	val := split{name: "validation"}
+	for _, r := range h {
+		x := float64(r.Epoch)
+		tr.loss = append(tr.loss, plotter.XY{X: x, Y: r.TrainLoss})
+		tr.acc = append(tr.acc, plotter.XY{X: x, Y: 100 * r.TrainAcc})
+		te.loss = append(te.loss, plotter.XY{X: x, Y: r.Eval.Loss})
+		te.acc = append(te.acc, plotter.XY{X: x, Y: 100 * r.Eval.Accuracy})
+		if r.Val != nil {
+			val.loss = append(val.loss, plotter.XY{X: x, Y: r.Val.Loss})
+			val.acc = append(val.acc, plotter.XY{X: x, Y: 100 * r.Val.Accuracy})
+		}
+	}
+	out := []split{tr, te}
+	if len(h) > 0 && len(val.loss) == len(h) {
+		out = append(out, val)
+	}
+	return out
 }
 
 func sortedKeys[V any](m map[string]V) []string {
