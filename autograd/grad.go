@@ -153,7 +153,11 @@ func (p *pass) propagate(outputs, gradOutputs []*Value, targets map[*Value]bool)
 	}
 	grads := make(map[*Value]*Value)
 	b := &p.book
+	anomaly := anomalyDepth.Load() != 0
 	run := func() {
+		if anomaly {
+			defer quietAnomaly()()
+		}
 		for i, out := range outputs {
 			g := gradOutputs[i]
 			if g == nil {
@@ -219,6 +223,11 @@ func (p *pass) propagate(outputs, gradOutputs []*Value, targets map[*Value]bool)
 				}
 				if need[in] {
 					b.addGrad(grads, in, gs[j])
+					if anomaly {
+						// The sum so far: a finite gradient that
+						// overflows when accumulated is caught here too.
+						checkFinite(n.op, "backward", j, grads[in].t)
+					}
 				} else {
 					b.drop(gs[j])
 				}

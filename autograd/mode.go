@@ -24,6 +24,9 @@ func GradEnabled() bool { return noGradDepth.Load() == 0 }
 // the output's gradient and returns one gradient per input (nil where an
 // input gets none).
 func record(op *OpInfo, out *tensor.Tensor, inputs []*Value, backward func(gy *Value) []*Value) *Value {
+	if anomalyDepth.Load() != 0 {
+		checkForward(op, out)
+	}
 	v := &Value{t: out}
 	if !GradEnabled() {
 		return v
