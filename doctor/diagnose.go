@@ -40,7 +40,14 @@ type Diagnosis struct {
 // per class keeps the 1/B scale of the gradient target constant within a
 // class.
 func Diagnose(m nn.Module, layer string, ds *data.Dataset, transform data.Transform, sifted [][]int, theta float64) (*Diagnosis, error) {
+	return DiagnoseWith(m, layer, ds, transform, sifted, theta, RunOptions{})
+}
+
+// DiagnoseWith is Diagnose with options (a progress bar over the classes).
+func DiagnoseWith(m nn.Module, layer string, ds *data.Dataset, transform data.Transform, sifted [][]int, theta float64, o RunOptions) (*Diagnosis, error) {
 	nn.SetTraining(m, false)
+	bar := o.bar("diagnose", "class", len(sifted))
+	defer bar.Done()
 	d := &Diagnosis{Layer: layer, Theta: theta, Classes: ds.Classes}
 	if len(d.Classes) == 0 {
 		for k := range sifted {
@@ -59,6 +66,7 @@ func Diagnose(m nn.Module, layer string, ds *data.Dataset, transform data.Transf
 			d.Channels = len(row)
 		}
 		d.Raw = append(d.Raw, row)
+		bar.StepNote(className(d.Classes, k))
 	}
 	if d.Channels == 0 {
 		return nil, fmt.Errorf("no sifted images: nothing to diagnose")
@@ -72,6 +80,14 @@ func Diagnose(m nn.Module, layer string, ds *data.Dataset, transform data.Transf
 	d.Versions = versions()
 	d.Created = time.Now().UTC().Format(time.RFC3339)
 	return d, nil
+}
+
+// className is the name of class k, or its number where names run short.
+func className(names []string, k int) string {
+	if k < len(names) {
+		return names[k]
+	}
+	return fmt.Sprint(k)
 }
 
 // classChannelGradient returns Σ_b Σ_{h,w} relu(∂[(1/B)Σ_b z[b,k]]/∂A) for

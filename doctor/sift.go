@@ -1,13 +1,29 @@
 package doctor
 
 import (
+	"io"
 	"sort"
 
 	"github.com/modeldoctor/modeldoctor/autograd"
 	"github.com/modeldoctor/modeldoctor/data"
 	"github.com/modeldoctor/modeldoctor/nn"
 	"github.com/modeldoctor/modeldoctor/tensor"
+	"github.com/modeldoctor/modeldoctor/train"
 )
+
+// RunOptions are the optional settings of SiftWith and DiagnoseWith; the
+// zero value is what Sift and Diagnose use.
+type RunOptions struct {
+	// Progress receives a live bar over the batches (sift) or classes
+	// (diagnose); it is drawn only when Progress is a terminal, unless
+	// ForceProgress. Nil: no bar.
+	Progress      io.Writer
+	ForceProgress bool
+}
+
+func (o RunOptions) bar(label, unit string, total int) *train.Progress {
+	return train.NewProgress(o.Progress, label, total).Force(o.ForceProgress).Unit(unit)
+}
 
 // SiftResult holds data-set indices per true class.
 type SiftResult struct {
@@ -30,8 +46,15 @@ type scored struct {
 // test-time transform) with m in eval mode and keeps nHigh and nLow per
 // class.
 func Sift(m nn.Module, loader *data.Loader, classes, nHigh, nLow int) SiftResult {
+	return SiftWith(m, loader, classes, nHigh, nLow, RunOptions{})
+}
+
+// SiftWith is Sift with options (a progress bar over the batches).
+func SiftWith(m nn.Module, loader *data.Loader, classes, nHigh, nLow int, o RunOptions) SiftResult {
 	nn.SetTraining(m, false)
 	perClass := make([][]scored, classes)
+	bar := o.bar("sift", "batch", loader.NumBatches())
+	defer bar.Done()
 	autograd.NoGrad(func() {
 		for b := range loader.Epoch(0) {
 			logits := nn.Forward(m, autograd.Const(tensor.New(b.X, b.N, b.C, b.H, b.W)))
@@ -47,6 +70,7 @@ func Sift(m nn.Module, loader *data.Loader, classes, nHigh, nLow int) SiftResult
 				}
 				perClass[y] = append(perClass[y], scored{b.Indices[i], float64(row[best]), best == y})
 			}
+			bar.Step()
 		}
 	})
 	r := SiftResult{High: make([][]int, classes), Low: make([][]int, classes)}
