@@ -615,20 +615,22 @@ func (r LoadReport) String() string {
 	return strings.Join(parts, "; ")
 }
 
-// LoadWeights copies the tensors of a safetensors file into m's parameters
-// and buffers by state-dict name (a PyTorch model's state dict saved with
-// safetensors loads into its Go twin). With strict, any missing,
-// unexpected or mis-shaped tensor is an error and nothing is copied;
-// otherwise the matching tensors are copied and the report lists the rest.
-// A malformed file is always an error, and then nothing is copied either.
+// LoadWeights copies the tensors of a weights file into m's parameters
+// and buffers by state-dict name, so a PyTorch model's state dict loads
+// into its Go twin. The file may be safetensors or a torch.save .pth zip
+// archive, told apart by content (ReadWeightsFile). With strict, any
+// missing, unexpected or mis-shaped tensor is an error and nothing is
+// copied; otherwise the matching tensors are copied and the report lists
+// the rest. A malformed file is always an error, and then nothing is
+// copied either.
 func LoadWeights(path string, m Module, strict bool) (LoadReport, error) {
-	f, err := ReadSafetensorsFile(path)
+	tensors, err := ReadWeightsFile(path)
 	if err != nil {
 		return LoadReport{}, err
 	}
-	names := make([]string, len(f.Tensors))
-	ts := make(map[string]*tensor.Tensor, len(f.Tensors))
-	for i, t := range f.Tensors {
+	names := make([]string, len(tensors))
+	ts := make(map[string]*tensor.Tensor, len(tensors))
+	for i, t := range tensors {
 		names[i] = t.Name
 		ts[t.Name] = t.Tensor
 	}
