@@ -6,9 +6,9 @@ import (
 )
 
 // FirstNonFinite against an element-by-element search, over lengths that
-// cover the word pairs, the unrolled loop, its tail, an odd last element
-// and block boundaries, with finite values at the edges of the exponent
-// range around the bad one.
+// cover the 16 lanes, their tails and the kernels' chunk boundary, with
+// finite values at the edges of the float32 range (whose sums must not
+// look infinite) around the bad one, and +Inf meeting −Inf in a lane.
 func TestFirstNonFinite(t *testing.T) {
 	inf := float32(math.Inf(1))
 	nan := float32(math.NaN())
@@ -21,7 +21,7 @@ func TestFirstNonFinite(t *testing.T) {
 		}
 		return -1
 	}
-	for _, n := range []int{0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 1023, 1024, 1025, 3001} {
+	for _, n := range []int{0, 1, 2, 3, 7, 15, 16, 17, 31, 33, 1025, 16384, 16385, 40001} {
 		x := make([]float32, n)
 		for i := range x {
 			x[i] = edge[i%len(edge)]
@@ -36,8 +36,11 @@ func TestFirstNonFinite(t *testing.T) {
 				}
 				y := append([]float32(nil), x...)
 				y[at] = bad
-				if n > 4 && at+3 < n {
+				if at+3 < n {
 					y[at+3] = inf // a later bad value must not win
+				}
+				if at+16 < n {
+					y[at+16] = -bad // the same lane: ±Inf sum to NaN
 				}
 				if got, want := FirstNonFinite(y), naive(y); got != want {
 					t.Fatalf("n=%d %v at %d: got %d, want %d", n, bad, at, got, want)
