@@ -137,6 +137,7 @@ func (t *Trainer) epoch(e int, params []*autograd.Value) (EpochRecord, error) {
 	nn.SetTraining(t.Model, true)
 	acc := newAccumulator(t.Classes)
 	extra := map[string]float64{}
+	named := trainableNamed(t.Model)
 	bar := newProgress(t.Opts, fmt.Sprintf("%s epoch %d/%d", t.Opts.Name, e+1, t.Opts.Epochs), t.Train.NumBatches())
 	for b := range t.Train.Epoch(e) {
 		t.Opt.ZeroGrad()
@@ -150,6 +151,10 @@ func (t *Trainer) epoch(e int, params []*autograd.Value) (EpochRecord, error) {
 		// FreeValues hands the step's activations back to the tensor pool
 		// once the gradients exist (the logits are still needed below).
 		loss.BackwardWith(nil, autograd.GradOptions{FreeValues: true, Keep: []*autograd.Value{logits}})
+		if bad, ok := nn.FirstNonFiniteGrad(named); ok {
+			// The step would write the bad value into the weights.
+			return EpochRecord{}, fmt.Errorf("%s: non-finite gradient at epoch %d batch %d (loss %.4g): %v (lower the learning rate, or --detect-anomaly names the op)", t.Opts.Name, e+1, b.Index+1, lv, bad)
+		}
 		t.Opt.Step(lr)
 		acc.add(logits.Tensor(), b.Labels, lv)
 		for k, v := range ex {
@@ -175,6 +180,18 @@ func (t *Trainer) epoch(e int, params []*autograd.Value) (EpochRecord, error) {
 	}
 	rec.Seconds = time.Since(began).Seconds()
 	return rec, nil
+}
+
+// trainableNamed lists the parameters that take gradients, with their
+// names for error messages.
+func trainableNamed(m nn.Module) []nn.NamedParam {
+	var out []nn.NamedParam
+	for _, p := range nn.Parameters(m) {
+		if p.Value.RequiresGrad() {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // reseed gives every dropout layer a generator derived from (seed, epoch,
