@@ -100,7 +100,7 @@ func loadCIFAR(f cifarFormat, dir string, train bool) (*Dataset, error) {
 		if err != nil {
 			return nil, err
 		}
-		ds.Images = append(ds.Images, part.Images...)
+		ds.Pixels = append(ds.Pixels, part.Pixels...)
 		ds.Labels = append(ds.Labels, part.Labels...)
 		ds.N += part.N
 	}
@@ -131,7 +131,7 @@ func parseCIFAR(f cifarFormat, r io.Reader, name string) (*Dataset, error) {
 	}
 	n := len(buf) / rec
 	ds := &Dataset{Name: name, N: n, C: 3, H: cifarSide, W: cifarSide, Classes: f.classes,
-		Images: make([]float32, n*cifarPixels), Labels: make([]int, n)}
+		Pixels: make([]uint8, n*cifarPixels), Labels: make([]int, n)}
 	for i := range n {
 		r := buf[i*rec : (i+1)*rec]
 		if f.labelBytes == 2 && r[0] >= 20 {
@@ -142,11 +142,7 @@ func parseCIFAR(f cifarFormat, r io.Reader, name string) (*Dataset, error) {
 			return nil, &FormatError{name, fmt.Sprintf("record %d: label %d outside [0,%d): not a %s file?", i, l, f.numClasses, f.name)}
 		}
 		ds.Labels[i] = l
-		px := r[f.labelBytes:]
-		out := ds.Images[i*cifarPixels : (i+1)*cifarPixels]
-		for j, v := range px {
-			out[j] = byteUnit[v]
-		}
+		copy(ds.Pixels[i*cifarPixels:], r[f.labelBytes:])
 	}
 	return ds, nil
 }

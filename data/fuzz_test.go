@@ -24,8 +24,8 @@ func FuzzReadIDX(f *testing.F) {
 				t.Fatalf("dims %v but %d bytes", a.Dims, len(a.Data))
 			}
 		}
-		if ds, err := ParseIDXImages(bytes.NewReader(b), "fuzz"); err == nil && len(ds.Images) != ds.N*ds.H*ds.W {
-			t.Fatalf("%d×%d×%d images but %d values", ds.N, ds.H, ds.W, len(ds.Images))
+		if ds, err := ParseIDXImages(bytes.NewReader(b), "fuzz"); err == nil && len(ds.Pixels) != ds.N*ds.H*ds.W {
+			t.Fatalf("%d×%d×%d images but %d values", ds.N, ds.H, ds.W, len(ds.Pixels))
 		}
 		if l, err := ParseIDXLabels(bytes.NewReader(b), "fuzz"); err == nil && len(l) == 0 {
 			t.Fatal("no labels and no error")

@@ -138,7 +138,7 @@ func fmtDims(d []int) string {
 }
 
 // ParseIDXImages reads an IDX image array (magic 0x00000803, N×H×W bytes)
-// as a one-channel Dataset without labels, pixels scaled to [0, 1].
+// as a one-channel Dataset without labels, keeping the bytes as Pixels.
 func ParseIDXImages(r io.Reader, name string) (*Dataset, error) {
 	a, err := ParseIDX(r, name)
 	if err != nil {
@@ -147,7 +147,7 @@ func ParseIDXImages(r io.Reader, name string) (*Dataset, error) {
 	if len(a.Dims) != 3 {
 		return nil, &FormatError{name, fmt.Sprintf("bad magic 0x%08x: IDX images need magic 0x%08x (3 dims N×H×W), this file has %d dims %s", 0x800+len(a.Dims), idxImageMagic, len(a.Dims), fmtDims(a.Dims))}
 	}
-	return &Dataset{Name: name, Images: bytesToUnit(a.Data), N: a.Dims[0], C: 1, H: a.Dims[1], W: a.Dims[2]}, nil
+	return &Dataset{Name: name, Pixels: a.Data, N: a.Dims[0], C: 1, H: a.Dims[1], W: a.Dims[2]}, nil
 }
 
 // ParseIDXLabels reads an IDX label array (magic 0x00000801, N bytes).
@@ -207,21 +207,4 @@ func ReadIDXPair(name, imagesPath, labelsPath string, classes []string) (*Datase
 	}
 	ds.Name, ds.Labels, ds.Classes = name, labels, classes
 	return ds, ds.Validate()
-}
-
-// byteUnit[v] is v/255: a table lookup is cheaper than a divide per pixel.
-var byteUnit = func() (t [256]float32) {
-	for i := range t {
-		t[i] = float32(i) / 255
-	}
-	return t
-}()
-
-// bytesToUnit maps bytes 0..255 to float32 in [0, 1].
-func bytesToUnit(b []byte) []float32 {
-	out := make([]float32, len(b))
-	for i, v := range b {
-		out[i] = byteUnit[v]
-	}
-	return out
 }

@@ -48,11 +48,13 @@ type Loader struct {
 }
 
 // Stream tags keep the package's generators (shuffle, transforms,
-// train/validation split) independent of each other for one seed.
+// train/validation splits, limits) independent of each other for one seed.
 const (
-	shuffleStream   = 1
-	transformStream = 2
-	splitStream     = 3
+	shuffleStream         = 1
+	transformStream       = 2
+	splitStream           = 3
+	limitStream           = 4
+	stratifiedSplitStream = 5
 )
 
 // NewLoader returns a loader over ds. It panics on an invalid Dataset
@@ -190,17 +192,31 @@ func (l *Loader) parallel(order []int, e, start, nb int, yield func(Batch) bool)
 	}
 }
 
-// build assembles batch k of epoch e from the epoch's order.
+// build assembles batch k of epoch e from the epoch's order. Images are
+// converted to float32 here, one at a time, so a data set stored as bytes
+// never exists as float32 beyond the batch.
 func (l *Loader) build(order []int, e, k int) Batch {
 	bs := l.opts.BatchSize
 	idx := order[k*bs : min((k+1)*bs, len(order))]
 	b := Batch{N: len(idx), Labels: make([]int, len(idx)), Indices: append([]int(nil), idx...), Epoch: e, Index: k}
-	for j, i := range idx {
-		x := CHW{Pix: l.ds.Image(i), C: l.ds.C, H: l.ds.H, W: l.ds.W}
-		if l.opts.Transform != nil {
-			rng := NewRand(DeriveSeed(l.opts.Seed, transformStream, uint64(e), uint64(i)))
-			x = l.opts.Transform.Apply(x, rng)
+	ds := l.ds
+	if l.opts.Transform == nil {
+		sz := ds.ImageSize()
+		b.C, b.H, b.W = ds.C, ds.H, ds.W
+		b.X = make([]float32, len(idx)*sz)
+		for j, i := range idx {
+			ds.CopyImage(b.X[j*sz:], i)
+			b.Labels[j] = ds.Labels[i]
 		}
+		return b
+	}
+	// Transforms must not keep or write their input, so one scratch image
+	// serves the whole batch.
+	scratch := make([]float32, ds.ImageSize())
+	for j, i := range idx {
+		ds.CopyImage(scratch, i)
+		rng := NewRand(DeriveSeed(l.opts.Seed, transformStream, uint64(e), uint64(i)))
+		x := l.opts.Transform.Apply(CHW{Pix: scratch, C: ds.C, H: ds.H, W: ds.W}, rng)
 		if len(x.Pix) != x.C*x.H*x.W {
 			panic(fmt.Sprintf("data: Loader: transform gave sample %d %d values for shape %d×%d×%d", i, len(x.Pix), x.C, x.H, x.W))
 		}
@@ -212,7 +228,7 @@ func (l *Loader) build(order []int, e, k int) Batch {
 				i, x.C, x.H, x.W, idx[0], b.C, b.H, b.W))
 		}
 		copy(b.X[j*len(x.Pix):], x.Pix)
-		b.Labels[j] = l.ds.Labels[i]
+		b.Labels[j] = ds.Labels[i]
 	}
 	return b
 }

@@ -6,17 +6,17 @@ import (
 	"slices"
 )
 
-// Subset returns a new Dataset holding copies of the given samples, in the
-// given order (repeats allowed). It panics on an index outside [0, N).
+// Subset returns a view of the given samples of ds, in the given order
+// (repeats allowed): it shares ds's pixels and owns only its labels and
+// index, 16 bytes a sample. It panics on an index outside [0, N).
 func Subset(ds *Dataset, indices []int) *Dataset {
-	sz := ds.ImageSize()
 	out := &Dataset{Name: ds.Name, N: len(indices), C: ds.C, H: ds.H, W: ds.W, Classes: ds.Classes,
-		Images: make([]float32, len(indices)*sz), Labels: make([]int, len(indices))}
+		Pixels: ds.Pixels, Images: ds.Images, Index: make([]int, len(indices)), Labels: make([]int, len(indices))}
 	for j, i := range indices {
 		if i < 0 || i >= ds.N {
 			panic(fmt.Sprintf("data: Subset: index %d outside [0,%d)", i, ds.N))
 		}
-		copy(out.Images[j*sz:], ds.Image(i))
+		out.Index[j] = ds.stored(i)
 		out.Labels[j] = ds.Labels[i]
 	}
 	return out
@@ -38,8 +38,10 @@ func SplitIndices(n int, valFraction float64, seed uint64) (train, val []int) {
 	return train, val
 }
 
-// SplitTrainVal splits ds into training and validation Datasets (see
-// SplitIndices). The split is uniform, not stratified by class.
+// SplitTrainVal splits ds into training and validation views (see
+// SplitIndices). The split is uniform, not stratified by class; it is
+// kept as it is so that runs made with it can be reproduced. New code
+// should prefer StratifiedSplitTrainVal.
 func SplitTrainVal(ds *Dataset, valFraction float64, seed uint64) (train, val *Dataset) {
 	ti, vi := SplitIndices(ds.N, valFraction, seed)
 	return Subset(ds, ti), Subset(ds, vi)

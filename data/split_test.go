@@ -15,9 +15,16 @@ func TestSubset(t *testing.T) {
 	if s.N != 3 || s.Labels[0] != 1 || s.Labels[1] != 1 || !slices.Equal(s.Image(2), ds.Image(4)) {
 		t.Errorf("subset N=%d labels=%v", s.N, s.Labels)
 	}
-	s.Images[0] = -1 // a copy, not a view
-	if ds.Images[4*8] == -1 {
-		t.Error("Subset shares memory with its source")
+	if &s.Images[0] != &ds.Images[0] {
+		t.Error("Subset copied the pixels instead of sharing them")
+	}
+	// A subset of a view indexes the original storage directly.
+	ss := Subset(s, []int{2, 1})
+	if err := ss.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(ss.Index, []int{4, 1}) || !slices.Equal(ss.Image(0), ds.Image(4)) || !slices.Equal(ss.Labels, []int{1, 1}) {
+		t.Errorf("subset of a view: index %v labels %v", ss.Index, ss.Labels)
 	}
 }
 
@@ -42,7 +49,7 @@ func TestSplitTrainVal(t *testing.T) {
 	if _, vi3 := SplitIndices(101, 0.2, 10); slices.Equal(vi, vi3) {
 		t.Error("another seed, same split")
 	}
-	if va.Images[0] != ds.Images[vi[0]] {
+	if !slices.Equal(va.Image(0), ds.Image(vi[0])) || va.Labels[0] != ds.Labels[vi[0]] {
 		t.Error("validation set does not hold the chosen samples")
 	}
 }

@@ -8,8 +8,9 @@ type CHW struct {
 
 // Transform maps one image to another. Contract, so transforms compose and
 // run in parallel without copies they don't need:
-//   - Apply must not write to x.Pix (it may be a view into a Dataset);
-//     it returns a new slice, or x itself when it changes nothing.
+//   - Apply must not write to x.Pix nor keep it after returning (the
+//     Loader reuses it for the next image); it returns a new slice, or x
+//     itself when it changes nothing.
 //   - Random transforms draw only from rng, so a seeded rng reproduces the
 //     result. Deterministic transforms ignore rng, which may then be nil.
 //

@@ -30,7 +30,7 @@ func tinyDataset(n int, seed uint64) *data.Dataset {
 	for i := range n {
 		y := i % tinyClasses
 		ds.Labels[i] = y
-		img := ds.Image(i)[: tinySize*tinySize : tinySize*tinySize]
+		img := ds.Images[i*tinySize*tinySize : (i+1)*tinySize*tinySize]
 		for j := range img {
 			img[j] = 0.3 * r.Float32()
 		}
