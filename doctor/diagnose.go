@@ -32,6 +32,9 @@ type Diagnosis struct {
 	Mask     [][]int           `json:"mask"`
 	Versions map[string]string `json:"versions"`
 	Created  string            `json:"created"`
+	// Provenance, set by the caller, records the settings and data the
+	// diagnosis came from, so a later stage can check it fits.
+	Provenance *train.Provenance `json:"provenance,omitempty"`
 }
 
 // Diagnose computes the diagnosis of m at layer from the sifted images of

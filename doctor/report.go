@@ -44,6 +44,9 @@ type Summary struct {
 	SparsityA  []float64         `json:"sparsity_after"`
 	Versions   map[string]string `json:"versions"`
 	Commands   []string          `json:"commands,omitempty"`
+	// Provenance is the treated run's record: the settings and data the
+	// numbers above came from.
+	Provenance *train.Provenance `json:"provenance,omitempty"`
 	ReportHTML string            `json:"report_html"`
 }
 

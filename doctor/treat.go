@@ -25,10 +25,15 @@ type TreatConfig struct {
 	Epochs           int
 	LR, Momentum     float64
 	WeightDecay      float64
-	Seed             uint64
-	Dir              string
-	Resume           bool
-	Log              io.Writer
+	// Schedule sets the learning rate per epoch; nil is cosine annealing
+	// from LR over Epochs (the authors' recipe).
+	Schedule optim.Schedule
+	Seed     uint64
+	Dir      string
+	Resume   bool
+	Log      io.Writer
+	// Provenance is recorded with both runs (see train.Options).
+	Provenance *train.Provenance
 }
 
 // TreatResult holds both runs.
@@ -52,10 +57,14 @@ func Treat(c TreatConfig) (*TreatResult, error) {
 			return nil, err
 		}
 		opt := optim.NewSGD(nn.Trainable(m), optim.SGDOptions{Momentum: float32(c.Momentum), WeightDecay: float32(c.WeightDecay)})
+		sched := c.Schedule
+		if sched == nil {
+			sched = optim.CosineAnnealingLR{Base: c.LR, TMax: c.Epochs}
+		}
 		tr := &train.Trainer{
-			Model: m, Opt: opt, Schedule: optim.CosineAnnealingLR{Base: c.LR, TMax: c.Epochs},
+			Model: m, Opt: opt, Schedule: sched,
 			Train: c.Train, Val: c.Val, Eval: c.Test, Classes: c.Classes,
-			Opts: train.Options{Epochs: c.Epochs, Seed: c.Seed, Dir: c.Dir, Name: run, Resume: c.Resume, Log: c.Log},
+			Opts: train.Options{Epochs: c.Epochs, Seed: c.Seed, Dir: c.Dir, Name: run, Resume: c.Resume, Log: c.Log, Provenance: c.Provenance},
 		}
 		if run == "treated" {
 			cons := c.Constraint

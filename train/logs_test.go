@@ -165,7 +165,7 @@ func TestProgressAndLogLines(t *testing.T) {
 		t.Fatalf("plain log is not one line per epoch:\n%q", plain.String())
 	}
 	for i, l := range lines {
-		for _, want := range []string{"epoch " + string(rune('1'+i)) + "/2", "train loss", "eval loss", "acc"} {
+		for _, want := range []string{"epoch " + string(rune('1'+i)) + "/2", "train loss", "test loss", "acc"} {
 			if !strings.Contains(l, want) {
 				t.Errorf("line %q lacks %q", l, want)
 			}

@@ -102,7 +102,7 @@ func (t *Trainer) Run() error {
 			return err
 		}
 		t.History = append(t.History, rec)
-		t.logf("%s epoch %d/%d  lr %.4g  train loss %.4f acc %.2f%%  eval loss %.4f acc %.2f%%  (%.1fs)\n",
+		t.logf("%s epoch %d/%d  lr %.4g  train loss %.4f acc %.2f%%  test loss %.4f acc %.2f%%  (%.1fs)\n",
 			t.Opts.Name, rec.Epoch, t.Opts.Epochs, rec.LR, rec.TrainLoss, 100*rec.TrainAcc, rec.Eval.Loss, 100*rec.Eval.Accuracy, rec.Seconds)
 		if t.Opts.Dir != "" {
 			if err := t.saveCheckpoint(e + 1); err != nil {
