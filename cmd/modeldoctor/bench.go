@@ -135,11 +135,8 @@ func runBenchKernels(args []string) error {
 	only := fs.String("only", "all", "which rows: all, sgemm or conv")
 	filter := fs.String("filter", "", "only rows whose name contains `TEXT`")
 	impl := fs.String("impl", "", "force an asm implementation (one of "+strings.Join(asm.Implementations(), ", ")+")")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	if *reps < 1 {
 		return fmt.Errorf("-reps %d: need at least 1", *reps)

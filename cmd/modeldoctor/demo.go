@@ -16,13 +16,13 @@ func init() {
 }
 
 func runDemo(args []string) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs := newFlagSet("demo")
 	var d doctorFlags
 	var t treatFlags
 	d.register(fs)
 	t.register(fs)
 	pre := fs.Int("pretrain-epochs", 2, "epochs of plain training before the diagnosis")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	set := map[string]bool{}
@@ -39,9 +39,12 @@ func runDemo(args []string) error {
 	if !set["epochs"] {
 		t.epochs = 2
 	}
+	if err := firstError(d.validate(), t.validate(), checkRange("pretrain-epochs", float64(*pre), 1, 1e6, "at least 1")); err != nil {
+		return err
+	}
 	began := time.Now()
 	if d.weights == "" {
-		w, err := pretrain(&d, &t, *pre)
+		w, err := pretrain(&d, &t, *pre, fs)
 		if err != nil {
 			return err
 		}
@@ -51,6 +54,7 @@ func runDemo(args []string) error {
 	if err != nil {
 		return err
 	}
+	s.settings = settings(fs, append(unrecorded, "pretrain-epochs")...)
 	fmt.Fprintf(os.Stderr, "\n== sift and diagnose %s at %s\n", d.model, s.layer)
 	if _, err := s.sift(); err != nil {
 		return err
@@ -63,7 +67,7 @@ func runDemo(args []string) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.report(&t, res.Treated, res.Control)
+	page, err := s.report(res.Treated, res.Control)
 	if err != nil {
 		return err
 	}
@@ -74,11 +78,18 @@ func runDemo(args []string) error {
 // pretrain trains the model plainly on the training split (less the
 // validation hold-out) and returns the weights file; it resumes an
 // interrupted run.
-func pretrain(d *doctorFlags, t *treatFlags, epochs int) (string, error) {
+//
+// Its provenance is that of the model and data flags in fs (the doctor's
+// and treatment's own flags do not change it) with the fixed recipe below.
+func pretrain(d *doctorFlags, t *treatFlags, epochs int, fs *flag.FlagSet) (string, error) {
 	s, err := d.open(false)
 	if err != nil {
 		return "", err
 	}
+	recipe := only(settings(fs), "model", "dataset", "width", "size", "batch", "limit", "in-channels", "mean", "std", "preprocess", "seed", "val", "momentum", "wd")
+	recipe["epochs"], recipe["lr"], recipe["schedule"] = fmt.Sprint(epochs), "0.05", "cosine"
+	recipe["model"], recipe["seed"] = d.model, fmt.Sprint(d.seed) // a study sets them per cell
+
 	fmt.Fprintf(os.Stderr, "== pre-train %s on %s (%d images, %d epochs)\n", d.model, d.dataset, s.train.N, epochs)
 	opt, sched, err := (&sgdFlags{epochs: epochs, lr: 0.05, momentum: t.momentum, weightDecay: t.weightDecay, schedule: "cosine"}).make(s.model)
 	if err != nil {
@@ -87,9 +98,10 @@ func pretrain(d *doctorFlags, t *treatFlags, epochs int) (string, error) {
 	tr := &train.Trainer{
 		Model: s.model, Opt: opt, Schedule: sched, Classes: s.classes(),
 		Train: d.loader(s.train, s.ds.TrainAug, true), Eval: d.loader(s.ds.Test, s.ds.Eval, false),
-		Opts: train.Options{Epochs: epochs, Seed: d.seed, Dir: d.out, Name: "pretrained", Resume: true, Log: os.Stderr},
+		Opts: train.Options{Epochs: epochs, Seed: d.seed, Dir: d.out, Name: "pretrained", Resume: true, Log: os.Stderr,
+			Provenance: train.NewProvenance("pretrain", recipe, dataIdentity(s.ds))},
 	}
-	if err := tr.Run(); err != nil {
+	if err := t.withAnomaly(tr.Run); err != nil {
 		return "", err
 	}
 	fmt.Fprintf(os.Stderr, "pre-trained: %d parameters, weights %s\n", nn.CountParameters(s.model), tr.WeightsPath())

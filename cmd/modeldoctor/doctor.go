@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,7 +21,7 @@ func init() {
 	commands["sift"] = command{"pick the most and least confident training images per class", runSift}
 	commands["diagnose"] = command{"aggregate class × channel gradients at the doctor layer (map, mask, heat map)", runDiagnose}
 	commands["treat"] = command{"fine-tune with the Model Doctor constraint and a cross-entropy control", runTreat}
-	commands["report"] = command{"write the HTML report and JSON summary of a treatment", runReport}
+	commands["report"] = command{"write the HTML report and JSON summary of a treatment (settings read from the run)", runReport}
 }
 
 // doctorFlags are shared by sift, diagnose, treat and report. Every
@@ -37,14 +38,35 @@ type doctorFlags struct {
 
 func (d *doctorFlags) register(fs *flag.FlagSet) {
 	d.modelFlags.register(fs)
-	fs.StringVar(&d.weights, "weights", "", "weights of the trained model (safetensors, ours or exported from PyTorch)")
+	fs.StringVar(&d.weights, "weights", "", "weights of the trained model: safetensors or a PyTorch state dict saved with torch.save (.pth), recognised by content")
 	fs.StringVar(&d.out, "out", "runs/doctor", "directory for sift.json, diagnosis.json, treated/control runs and the report")
 	fs.StringVar(&d.layer, "layer", "", "doctor layer (default: the model's declared one)")
-	fs.IntVar(&d.nHigh, "n", 50, "high-confidence images per class to diagnose from")
+	fs.IntVar(&d.nHigh, "n", 50, "high-confidence images per class to diagnose from (≥ 1)")
 	fs.IntVar(&d.nLow, "n-low", 20, "low-confidence images per class (to annotate)")
-	fs.Float64Var(&d.theta, "theta", 0.2, "mask threshold on the normalised class × channel map")
-	fs.Float64Var(&d.valFraction, "val", 0.1, "fraction of the training set held out for model selection")
+	fs.Float64Var(&d.theta, "theta", 0.2, "mask threshold on the normalised class × channel map, in [0, 1)")
+	fs.Float64Var(&d.valFraction, "val", 0.1, "fraction of the training set held out (stratified) for model selection, in [0, 1)")
 }
+
+// validate checks the doctor flags (and the model's) before any work.
+func (d *doctorFlags) validate() error {
+	return firstError(
+		d.modelFlags.validate(),
+		checkRange("n", float64(d.nHigh), 1, math.Inf(1), "at least 1 image per class"),
+		checkRange("n-low", float64(d.nLow), 0, math.Inf(1), "0 or more images per class"),
+		checkRange("theta", d.theta, 0, math.Nextafter(1, 0), "a threshold in [0, 1) (the map is normalised to [0, 1])"),
+		checkRange("val", d.valFraction, 0, math.Nextafter(1, 0), "a fraction in [0, 1)"),
+	)
+}
+
+// The settings each stage's output depends on. sift.json holds positions
+// in the training split left after --limit and the validation hold-out,
+// ranked by the weights: all of these must match for its indices to mean
+// the same images.
+var (
+	siftKeys = []string{"model", "dataset", "width", "size", "limit", "in-channels", "mean", "std", "preprocess",
+		"seed", "val", "n", "n-low"}
+	diagnoseKeys = append(append([]string(nil), siftKeys...), "theta", "layer")
+)
 
 // session is a loaded model and data set with the splits the doctor uses.
 type session struct {
@@ -54,54 +76,102 @@ type session struct {
 	spec       zoo.Spec
 	layer      string
 	train, val *data.Dataset
+	// settings and identity record what this session was opened with.
+	settings, identity map[string]string
 }
 
 func (d *doctorFlags) open(needWeights bool) (*session, error) {
 	if needWeights && d.weights == "" {
 		return nil, fmt.Errorf("--weights is required (train a model with \"modeldoctor train\")")
 	}
+	if err := firstError(d.validate(), checkWritable(d.out)); err != nil {
+		return nil, err
+	}
 	ds, model, spec, err := d.build()
 	if err != nil {
 		return nil, err
-	}
-	if d.weights != "" {
-		if _, err := nn.LoadWeights(d.weights, model, true); err != nil {
-			return nil, err
-		}
-	}
-	if d.valFraction < 0 || d.valFraction >= 1 {
-		return nil, fmt.Errorf("--val %g: want a fraction in [0, 1)", d.valFraction)
 	}
 	s := &session{f: d, ds: ds, model: model, spec: spec, layer: spec.DoctorLayer}
 	if d.layer != "" {
 		s.layer = d.layer
 	}
+	s.identity = dataIdentity(ds)
+	if d.weights != "" {
+		if err := loadWeights(d.weights, model); err != nil {
+			return nil, err
+		}
+		if bad := nn.NonFinite(model); len(bad) > 0 {
+			return nil, fmt.Errorf("--weights %s: NaN or infinite values in %s", d.weights, summarizeNames(bad, 3))
+		}
+		h, err := fileFingerprint(d.weights)
+		if err != nil {
+			return nil, err
+		}
+		s.identity["weights"] = h
+	}
 	s.train, s.val = ds.Train, nil
 	if d.valFraction > 0 {
-		s.train, s.val = data.SplitTrainVal(ds.Train, d.valFraction, d.seed)
+		s.train, s.val = data.StratifiedSplitTrainVal(ds.Train, d.valFraction, d.seed)
 	}
-	return s, os.MkdirAll(d.out, 0o755)
+	s.identity["doctor_train"] = s.train.Fingerprint()
+	return s, nil
 }
 
 // parseSession parses the shared doctor flags (and treat's, when t is not
 // nil) for command name and opens the session; the trained weights are
 // required.
 func parseSession(name string, args []string, t *treatFlags) (*session, error) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs := newFlagSet(name)
 	d := &doctorFlags{}
 	d.register(fs)
 	if t != nil {
 		t.register(fs)
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return nil, err
 	}
-	return d.open(true)
+	if t != nil {
+		if err := t.validate(); err != nil {
+			return nil, err
+		}
+	}
+	s, err := d.open(true)
+	if err != nil {
+		return nil, err
+	}
+	s.settings = settings(fs, unrecorded...)
+	return s, nil
 }
 
 func (s *session) path(name string) string { return filepath.Join(s.f.out, name) }
 
 func (s *session) classes() int { return s.ds.Train.NumClasses() }
+
+// provenance is the record of command with the settings named by keys
+// (all of the session's when keys is nil).
+func (s *session) provenance(command string, keys []string) *train.Provenance {
+	set := s.settings
+	if keys != nil {
+		set = only(s.settings, keys...)
+	}
+	return train.NewProvenance(command, set, s.identity)
+}
+
+// checkMade refuses an output made with other settings or data than the
+// session's, naming each difference.
+func (s *session) checkMade(file string, made *train.Provenance, keys []string, rerun string) error {
+	if made == nil {
+		return fmt.Errorf("%s: no record of the settings it was made with (an older version wrote it); rerun \"modeldoctor %s\"", s.path(file), rerun)
+	}
+	was := *made
+	was.Settings = only(made.Settings, keys...)
+	if changed := s.provenance("", keys).Changed(&was); len(changed) > 0 {
+		return fmt.Errorf("%s was made with other settings or data: %s; rerun \"modeldoctor %s\" or use another --out", s.path(file), strings.Join(changed, ", "), rerun)
+	}
+	return nil
+}
+
+func (s *session) runOptions() doctor.RunOptions { return doctor.RunOptions{Progress: os.Stderr} }
 
 func runSift(args []string) error {
 	s, err := parseSession("sift", args, nil)
@@ -112,40 +182,68 @@ func runSift(args []string) error {
 	return err
 }
 
+// siftFile is sift.json: the sifted indices and what they refer to.
+type siftFile struct {
+	Provenance *train.Provenance `json:"provenance"`
+	doctor.SiftResult
+}
+
 func (s *session) sift() (doctor.SiftResult, error) {
-	r := doctor.Sift(s.model, s.f.loader(s.train, s.ds.Eval, false), s.classes(), s.f.nHigh, s.f.nLow)
-	b, _ := json.Marshal(r)
+	r := doctor.SiftWith(s.model, s.f.loader(s.train, s.ds.Eval, false), s.classes(), s.f.nHigh, s.f.nLow, s.runOptions())
+	b, err := json.Marshal(siftFile{Provenance: s.provenance("sift", siftKeys), SiftResult: r})
+	if err != nil {
+		return r, err
+	}
 	if err := nn.WriteFileAtomic(s.path("sift.json"), b); err != nil {
 		return r, err
 	}
 	n := 0
-	for _, h := range r.High {
+	var empty []string
+	for k, h := range r.High {
 		n += len(h)
+		if len(h) == 0 {
+			empty = append(empty, className(s.ds.Train.Classes, k))
+		}
 	}
 	fmt.Fprintf(os.Stderr, "sifted %d high-confidence images (≤ %d per class) into %s\n", n, s.f.nHigh, s.path("sift.json"))
+	if len(empty) > 0 {
+		fmt.Fprintf(os.Stderr, "warning: no correctly classified training image for class %s: the diagnosis has nothing to go on there\n", strings.Join(empty, ", "))
+	}
 	return r, nil
 }
 
+func className(names []string, k int) string {
+	if k < len(names) {
+		return names[k]
+	}
+	return fmt.Sprint(k)
+}
+
 func (s *session) loadSift() (doctor.SiftResult, error) {
-	var r doctor.SiftResult
+	var f siftFile
 	b, err := os.ReadFile(s.path("sift.json"))
 	if os.IsNotExist(err) {
 		return s.sift()
 	}
 	if err != nil {
-		return r, err
+		return f.SiftResult, err
 	}
-	if err := json.Unmarshal(b, &r); err != nil || len(r.High) != s.classes() {
-		return r, fmt.Errorf("%s: not a sift file for %d classes (rerun \"modeldoctor sift\")", s.path("sift.json"), s.classes())
+	if err := json.Unmarshal(b, &f); err != nil || len(f.High) != s.classes() {
+		return f.SiftResult, fmt.Errorf("%s: not a sift file for %d classes (rerun \"modeldoctor sift\")", s.path("sift.json"), s.classes())
 	}
-	for _, idx := range r.High {
-		for _, i := range idx {
-			if i < 0 || i >= s.train.N {
-				return r, fmt.Errorf("%s: image index %d out of range for %d training images (sifted with other flags?)", s.path("sift.json"), i, s.train.N)
+	if err := s.checkMade("sift.json", f.Provenance, siftKeys, "sift"); err != nil {
+		return f.SiftResult, err
+	}
+	for _, lists := range [][][]int{f.High, f.Low} {
+		for _, idx := range lists {
+			for _, i := range idx {
+				if i < 0 || i >= s.train.N {
+					return f.SiftResult, fmt.Errorf("%s: image index %d out of range for %d training images", s.path("sift.json"), i, s.train.N)
+				}
 			}
 		}
 	}
-	return r, nil
+	return f.SiftResult, nil
 }
 
 func runDiagnose(args []string) error {
@@ -163,11 +261,12 @@ func (s *session) diagnose(m nn.Module, file, png string, order []int) (*doctor.
 	if err != nil {
 		return nil, err
 	}
-	dg, err := doctor.Diagnose(m, s.layer, s.train, s.ds.Eval, sift.High, s.f.theta)
+	dg, err := doctor.DiagnoseWith(m, s.layer, s.train, s.ds.Eval, sift.High, s.f.theta, s.runOptions())
 	if err != nil {
 		return nil, err
 	}
 	dg.Model, dg.Dataset = s.f.model, s.f.dataset
+	dg.Provenance = s.provenance("diagnose", diagnoseKeys)
 	if err := dg.Save(s.path(file)); err != nil {
 		return nil, err
 	}
@@ -199,6 +298,19 @@ func (s *session) diagnose(m nn.Module, file, png string, order []int) (*doctor.
 	return dg, nil
 }
 
+// loadDiagnosis reads diagnosis.json and checks it was made from this
+// session's model, weights, data and settings.
+func (s *session) loadDiagnosis() (*doctor.Diagnosis, error) {
+	dg, err := doctor.LoadDiagnosis(s.path("diagnosis.json"))
+	if err != nil {
+		return nil, fmt.Errorf("%v (run \"modeldoctor diagnose\" first)", err)
+	}
+	if err := s.checkMade("diagnosis.json", dg.Provenance, diagnoseKeys, "diagnose"); err != nil {
+		return nil, err
+	}
+	return dg, nil
+}
+
 // treatFlags are treat's own flags.
 type treatFlags struct {
 	sgdFlags
@@ -210,11 +322,26 @@ type treatFlags struct {
 
 func (t *treatFlags) register(fs *flag.FlagSet) {
 	t.sgdFlags.register(fs, 5, 0.01)
-	fs.Float64Var(&t.alpha, "alpha", 10, "weight of the channel constraint (L_high + L_low)")
-	fs.Float64Var(&t.beta, "beta", 0, "weight of the spatial constraint (0 for 32-px data, as the authors)")
+	fs.Float64Var(&t.alpha, "alpha", 10, "weight of the channel constraint (L_high + L_low), ≥ 0")
+	fs.Float64Var(&t.beta, "beta", 0, "weight of the spatial constraint (0 for 32-px data, as the authors), ≥ 0")
 	fs.StringVar(&t.spatial, "masks", "", "spatial masks: \"auto\" (plain-background images), or a directory of <index>.json (labelme) / <index>.png files")
-	fs.Float64Var(&t.autoMaskAbove, "auto-threshold", 0.2, "with --masks auto: foreground pixels are brighter than this")
-	fs.BoolVar(&t.resume, "resume", false, "continue interrupted treated/control runs from their checkpoints")
+	fs.Float64Var(&t.autoMaskAbove, "auto-threshold", 0.2, "with --masks auto: foreground pixels are brighter than this, in [0, 1)")
+	fs.BoolVar(&t.resume, "resume", false, "continue interrupted treated/control runs from their checkpoints (refused if any setting changed)")
+}
+
+func (t *treatFlags) validate() error {
+	if err := firstError(
+		t.sgdFlags.validate(),
+		checkRange("alpha", t.alpha, 0, 1e6, "a weight ≥ 0"),
+		checkRange("beta", t.beta, 0, 1e6, "a weight ≥ 0"),
+		checkRange("auto-threshold", t.autoMaskAbove, 0, math.Nextafter(1, 0), "a brightness in [0, 1)"),
+	); err != nil {
+		return err
+	}
+	if t.beta != 0 && t.spatial == "" {
+		return fmt.Errorf("--beta %g needs --masks (auto or a directory)", t.beta)
+	}
+	return nil
 }
 
 func runTreat(args []string) error {
@@ -228,12 +355,12 @@ func runTreat(args []string) error {
 }
 
 func (s *session) treat(t *treatFlags) (*doctor.TreatResult, error) {
-	dg, err := doctor.LoadDiagnosis(s.path("diagnosis.json"))
-	if err != nil {
-		return nil, fmt.Errorf("%v (run \"modeldoctor diagnose\" first)", err)
+	if err := t.validate(); err != nil {
+		return nil, err
 	}
-	if t.epochs <= 0 || t.lr <= 0 {
-		return nil, fmt.Errorf("--epochs and --lr must be positive")
+	dg, err := s.loadDiagnosis()
+	if err != nil {
+		return nil, err
 	}
 	masks, err := s.spatialMasks(t)
 	if err != nil {
@@ -242,7 +369,7 @@ func (s *session) treat(t *treatFlags) (*doctor.TreatResult, error) {
 	f := s.f
 	cfg := doctor.TreatConfig{
 		NewModel: func() (nn.Module, error) {
-			m, _, err := zoo.New(f.model, zoo.Config{Classes: s.classes(), InChannels: s.ds.C, Width: f.width, Seed: f.seed})
+			m, _, err := f.newModel(s.ds)
 			if err != nil {
 				return nil, err
 			}
@@ -253,12 +380,18 @@ func (s *session) treat(t *treatFlags) (*doctor.TreatResult, error) {
 		Train:      f.loader(s.train, s.ds.TrainAug, true),
 		Test:       f.loader(s.ds.Test, s.ds.Eval, false),
 		Classes:    s.classes(), Epochs: t.epochs, LR: t.lr, Momentum: t.momentum, WeightDecay: t.weightDecay,
-		Seed: f.seed, Dir: f.out, Resume: t.resume, Log: os.Stderr,
+		Schedule: t.scheduleFor(), Seed: f.seed, Dir: f.out, Resume: t.resume, Log: os.Stderr,
+		Provenance: s.provenance("treat", nil),
 	}
 	if s.val != nil {
 		cfg.Val = f.loader(s.val, s.ds.Eval, false)
 	}
-	res, err := doctor.Treat(cfg)
+	var res *doctor.TreatResult
+	err = t.withAnomaly(func() error {
+		var err error
+		res, err = doctor.Treat(cfg)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -272,9 +405,6 @@ func (s *session) treat(t *treatFlags) (*doctor.TreatResult, error) {
 // spatialMasks loads the masks the spatial constraint uses.
 func (s *session) spatialMasks(t *treatFlags) (map[int]*tensor.Tensor, error) {
 	if t.spatial == "" {
-		if t.beta != 0 {
-			return nil, fmt.Errorf("--beta %g needs --masks (auto or a directory)", t.beta)
-		}
 		return nil, nil
 	}
 	sift, err := s.loadSift()
@@ -287,6 +417,9 @@ func (s *session) spatialMasks(t *treatFlags) (map[int]*tensor.Tensor, error) {
 	}
 	if t.spatial == "auto" {
 		return doctor.AutoMasks(s.train, low, float32(t.autoMaskAbove)), nil
+	}
+	if st, err := os.Stat(t.spatial); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("--masks %s: want \"auto\" or a directory of <index>.json / <index>.png masks", t.spatial)
 	}
 	masks := map[int]*tensor.Tensor{}
 	for _, i := range low {
@@ -314,8 +447,7 @@ func (s *session) spatialMasks(t *treatFlags) (map[int]*tensor.Tensor, error) {
 }
 
 func runReport(args []string) error {
-	var t treatFlags
-	s, err := parseSession("report", args, &t)
+	s, err := parseSession("report", args, nil)
 	if err != nil {
 		return err
 	}
@@ -327,7 +459,7 @@ func runReport(args []string) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.report(&t, treated, control)
+	page, err := s.report(treated, control)
 	if err != nil {
 		return err
 	}
@@ -335,13 +467,22 @@ func runReport(args []string) error {
 	return nil
 }
 
-// report diagnoses the treated model again and writes the report.
-func (s *session) report(t *treatFlags, treated, control []train.EpochRecord) (string, error) {
-	before, err := doctor.LoadDiagnosis(s.path("diagnosis.json"))
+// report diagnoses the treated model again and writes the report. The
+// treatment's settings (α, β, lr, schedule, epochs) come from the treated
+// run's own record, never from this command's flags.
+func (s *session) report(treated, control []train.EpochRecord) (string, error) {
+	run, err := train.ReadProvenance(s.path("treated.provenance.json"))
+	if err != nil {
+		return "", fmt.Errorf("%v (run \"modeldoctor treat\" first)", err)
+	}
+	if err := s.checkMade("treated.provenance.json", run, diagnoseKeys, "treat"); err != nil {
+		return "", err
+	}
+	before, err := s.loadDiagnosis()
 	if err != nil {
 		return "", err
 	}
-	tm, _, err := zoo.New(s.f.model, zoo.Config{Classes: s.classes(), InChannels: s.ds.C, Width: s.f.width, Seed: s.f.seed})
+	tm, _, err := s.f.newModel(s.ds)
 	if err != nil {
 		return "", err
 	}
@@ -353,9 +494,15 @@ func (s *session) report(t *treatFlags, treated, control []train.EpochRecord) (s
 		return "", err
 	}
 	baseline := train.Evaluate(s.model, s.f.loader(s.ds.Test, s.ds.Eval, false), s.classes())
+	num := func(k string) float64 {
+		var v float64
+		fmt.Sscan(run.Setting(k), &v)
+		return v
+	}
 	sum := doctor.Summary{
 		Model: s.f.model, Layer: s.layer, Dataset: s.f.dataset, Classes: before.Classes,
-		Alpha: t.alpha, Beta: t.beta, Theta: s.f.theta, Epochs: len(treated), LR: t.lr, Seed: s.f.seed, Baseline: baseline,
+		Alpha: num("alpha"), Beta: num("beta"), Theta: s.f.theta, Epochs: len(treated), LR: num("lr"), Schedule: run.Setting("schedule"),
+		Seed: s.f.seed, Baseline: baseline, Provenance: run,
 	}
 	return doctor.WriteReport(s.f.out, doctor.ReportInput{Summary: sum, Before: before, After: after, Treated: treated, Control: control})
 }

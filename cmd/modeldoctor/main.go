@@ -3,9 +3,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
-	"sort"
+	"runtime/debug"
 	"strings"
 )
 
@@ -16,39 +17,64 @@ type command struct {
 
 var commands = map[string]command{}
 
-func main() {
-	if len(os.Args) < 2 || os.Args[1] == "help" || os.Args[1] == "-h" || os.Args[1] == "--help" {
-		usage()
-		return
+func main() { os.Exit(run(os.Args[1:])) }
+
+// run executes a command line and returns the exit status: 0 on success
+// and for -h, 1 with one line on standard error otherwise.
+func run(args []string) (status int) {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage("")
+		return 0
 	}
-	name := os.Args[1]
-	if name == "bench" && len(os.Args) > 2 {
-		name = "bench " + os.Args[2]
-		os.Args = os.Args[1:]
+	name := args[0]
+	rest := args[1:]
+	if name == "bench" {
+		if len(rest) == 0 || rest[0] == "-h" || rest[0] == "--help" {
+			usage("bench ")
+			if len(rest) == 0 {
+				fmt.Fprintln(os.Stderr, "modeldoctor bench: name what to time (bench kernels)")
+				return 1
+			}
+			return 0
+		}
+		name, rest = "bench "+rest[0], rest[1:]
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(os.Stderr, "modeldoctor: unknown command %q (run \"modeldoctor help\")\n", os.Args[1])
-		os.Exit(2)
+		fmt.Fprintf(os.Stderr, "modeldoctor: unknown command %q (run \"modeldoctor help\")\n", name)
+		return 1
 	}
-	if err := cmd.run(os.Args[2:]); err != nil {
-		fmt.Fprintf(os.Stderr, "modeldoctor %s: %v\n", name, err)
-		os.Exit(1)
+	// A panic is a bug, but the user still gets one line; the stack is
+	// there for whoever sets MODELDOCTOR_TRACEBACK.
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(os.Stderr, "modeldoctor %s: internal error: %s (please report it; MODELDOCTOR_TRACEBACK=1 prints the stack)\n", name, oneLine(fmt.Sprint(p)))
+			if os.Getenv("MODELDOCTOR_TRACEBACK") != "" {
+				os.Stderr.Write(debug.Stack())
+			}
+			status = 1
+		}
+	}()
+	if err := cmd.run(rest); err != nil {
+		if errors.Is(err, errHelp) {
+			return 0
+		}
+		fmt.Fprintf(os.Stderr, "modeldoctor %s: %s\n", name, oneLine(err.Error()))
+		return 1
 	}
+	return 0
 }
 
-func usage() {
+// usage lists the commands whose names start with prefix.
+func usage(prefix string) {
 	fmt.Println("modeldoctor: diagnose and treat CNN classifiers (Model Doctor, AAAI 2022)")
 	fmt.Println("\nUsage: modeldoctor COMMAND [flags]   (COMMAND -h lists its flags)\n\nCommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Printf("  %-15s %s\n", n, commands[n].summary)
+	for _, n := range sortedNames(commands) {
+		if strings.HasPrefix(n, prefix) {
+			fmt.Printf("  %-15s %s\n", n, commands[n].summary)
+		}
 	}
 }
 
 // oneLine keeps error messages on a single line.
-func oneLine(s string) string { return strings.ReplaceAll(s, "\n", "; ") }
+func oneLine(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ") }

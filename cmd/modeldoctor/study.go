@@ -31,7 +31,7 @@ type studyRow struct {
 }
 
 func runStudy(args []string) error {
-	fs := flag.NewFlagSet("study", flag.ContinueOnError)
+	fs := newFlagSet("study")
 	var d doctorFlags
 	var t treatFlags
 	d.register(fs)
@@ -39,7 +39,10 @@ func runStudy(args []string) error {
 	models := fs.String("models", "lenet", "comma-separated zoo models")
 	seeds := fs.String("seeds", "1,2,3", "comma-separated seeds")
 	pre := fs.Int("pretrain-epochs", 5, "epochs of plain training before the diagnosis")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := firstError(d.validate(), t.validate(), checkRange("pretrain-epochs", float64(*pre), 1, 1e6, "at least 1")); err != nil {
 		return err
 	}
 	set := map[string]bool{}
@@ -65,7 +68,7 @@ func runStudy(args []string) error {
 			run.out = filepath.Join(root, fmt.Sprintf("%s-seed%d", run.model, seed))
 			run.weights = ""
 			fmt.Fprintf(os.Stderr, "\n==== %s, seed %d → %s\n", run.model, seed, run.out)
-			row, err := studyOne(&run, &t, *pre)
+			row, err := studyOne(&run, &t, *pre, fs)
 			if err != nil {
 				return fmt.Errorf("%s seed %d: %w", run.model, seed, err)
 			}
@@ -81,8 +84,8 @@ func runStudy(args []string) error {
 }
 
 // studyOne runs (or resumes) the pipeline for one model and seed.
-func studyOne(d *doctorFlags, t *treatFlags, preEpochs int) (studyRow, error) {
-	w, err := pretrain(d, t, preEpochs)
+func studyOne(d *doctorFlags, t *treatFlags, preEpochs int, fs *flag.FlagSet) (studyRow, error) {
+	w, err := pretrain(d, t, preEpochs, fs)
 	if err != nil {
 		return studyRow{}, err
 	}
@@ -91,6 +94,8 @@ func studyOne(d *doctorFlags, t *treatFlags, preEpochs int) (studyRow, error) {
 	if err != nil {
 		return studyRow{}, err
 	}
+	s.settings = settings(fs, append(unrecorded, "pretrain-epochs", "models", "seeds")...)
+	s.settings["model"], s.settings["seed"] = d.model, fmt.Sprint(d.seed)
 	if _, err := os.Stat(s.path("diagnosis.json")); err != nil {
 		if _, err := s.sift(); err != nil {
 			return studyRow{}, err
@@ -106,7 +111,7 @@ func studyOne(d *doctorFlags, t *treatFlags, preEpochs int) (studyRow, error) {
 		return studyRow{}, err
 	}
 	base := train.Evaluate(s.model, s.f.loader(s.ds.Test, s.ds.Eval, false), s.classes())
-	if _, err := s.report(&tt, res.Treated, res.Control); err != nil {
+	if _, err := s.report(res.Treated, res.Control); err != nil {
 		return studyRow{}, err
 	}
 	return studyRow{Model: d.model, Seed: d.seed, Baseline: base.Accuracy,

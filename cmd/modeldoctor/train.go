@@ -3,9 +3,12 @@ package main
 import (
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/modeldoctor/modeldoctor/autograd"
 	"github.com/modeldoctor/modeldoctor/data"
 	"github.com/modeldoctor/modeldoctor/nn"
 	"github.com/modeldoctor/modeldoctor/optim"
@@ -24,58 +27,130 @@ type modelFlags struct {
 	model, dataset, dataDir string
 	width                   float64
 	size, batch, workers    int
-	limit                   int
+	limit, inChannels       int
 	seed                    uint64
+	mean, std               string
+	preprocess              string
+	// meanV and stdV are mean and std parsed by validate.
+	meanV, stdV []float32
 }
 
 func (m *modelFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&m.model, "model", "lenet", "model name (see \"modeldoctor zoo\")")
 	fs.StringVar(&m.dataset, "dataset", "mnist", "mnist, fashion-mnist, cifar10, cifar100 or folder:PATH")
 	fs.StringVar(&m.dataDir, "data", "", "directory of the data set (default: where it is installed)")
-	fs.Float64Var(&m.width, "width", 1, "width multiplier, for models that have one")
+	fs.Float64Var(&m.width, "width", 1, "width multiplier, for models that have one (> 0)")
 	fs.IntVar(&m.size, "size", 32, "input size in pixels (images are resized)")
 	fs.IntVar(&m.batch, "batch", 128, "batch size")
-	fs.IntVar(&m.workers, "workers", 2, "goroutines preparing batches")
-	fs.IntVar(&m.limit, "limit", 0, "use only the first N training images (0: all), for quick runs")
+	fs.IntVar(&m.workers, "workers", 2, "goroutines preparing batches (≥ 1)")
+	fs.IntVar(&m.limit, "limit", 0, "use a stratified subset of N training images (0: all), for quick runs")
+	fs.IntVar(&m.inChannels, "in-channels", 0, "model input channels (0: the data set's; 3 on gray data replicates the channel, as the authors' RGB loaders do)")
+	fs.StringVar(&m.mean, "mean", "", "normalisation means, one or one per channel, comma-separated (default: the training split's)")
+	fs.StringVar(&m.std, "std", "", "normalisation standard deviations, with --mean")
+	fs.StringVar(&m.preprocess, "preprocess", "standard", "standard (bilinear resize, the training split's statistics) or authors (the authors' loaders: gray to RGB, PIL resize to 32, their constants and augmentation)")
 	fs.Uint64Var(&m.seed, "seed", 1, "seed for initialisation, shuffling and augmentation")
 }
 
-// build loads the data set and constructs the model for it.
+// validate checks every model and data flag before anything is loaded.
+func (m *modelFlags) validate() error {
+	spec, err := zoo.Lookup(m.model)
+	if err != nil {
+		return fmt.Errorf("--model: %v", err)
+	}
+	if err := firstError(
+		checkDatasetName(m.dataset),
+		checkRange("width", m.width, math.SmallestNonzeroFloat64, 16, "a positive multiplier up to 16"),
+		checkRange("size", float64(m.size), 1, 4096, "a size in pixels from 1 to 4096"),
+		checkRange("batch", float64(m.batch), 1, math.Inf(1), "at least 1"),
+		checkRange("workers", float64(m.workers), 1, 256, "1 to 256"),
+		checkRange("limit", float64(m.limit), 0, math.Inf(1), "0 (all) or a number of images"),
+		checkRange("in-channels", float64(m.inChannels), 0, 4096, "0 (the data set's) or a channel count"),
+	); err != nil {
+		return err
+	}
+	if m.width != 1 && !spec.HasWidth {
+		return fmt.Errorf("--width %g: %s has no width multiplier (leave it at 1)", m.width, m.model)
+	}
+	if m.meanV, err = parseFloats("mean", m.mean); err != nil {
+		return err
+	}
+	if m.stdV, err = parseFloats("std", m.std); err != nil {
+		return err
+	}
+	if len(m.meanV) != len(m.stdV) {
+		return fmt.Errorf("--mean has %d values and --std %d: give both, one per channel or one for all", len(m.meanV), len(m.stdV))
+	}
+	switch m.preprocess {
+	case "standard":
+	case "authors":
+		switch {
+		case m.mean != "":
+			return fmt.Errorf("--mean: --preprocess authors uses the authors' constants")
+		case m.size != 32:
+			return fmt.Errorf("--size %d: --preprocess authors resizes to 32, as the authors' loaders", m.size)
+		case m.inChannels != 0 && m.inChannels != 3:
+			return fmt.Errorf("--in-channels %d: --preprocess authors gives 3-channel images", m.inChannels)
+		}
+	default:
+		return fmt.Errorf("--preprocess %q: want standard or authors", m.preprocess)
+	}
+	return nil
+}
+
+// build loads the data set and constructs the model for it, checking that
+// the model takes the data's input shape.
 func (m *modelFlags) build() (*datasetSpec, nn.Module, zoo.Spec, error) {
-	if m.batch <= 0 || m.size <= 0 {
-		return nil, nil, zoo.Spec{}, fmt.Errorf("--batch and --size must be positive")
+	if err := m.validate(); err != nil {
+		return nil, nil, zoo.Spec{}, err
 	}
-	if _, err := zoo.Lookup(m.model); err != nil {
-		return nil, nil, zoo.Spec{}, fmt.Errorf("--model: %v", err)
-	}
-	ds, err := loadDataset(m.dataset, m.dataDir, m.size)
+	ds, err := loadDataset(m)
 	if err != nil {
 		return nil, nil, zoo.Spec{}, err
 	}
-	if m.limit > 0 && m.limit < ds.Train.N {
-		idx := make([]int, m.limit)
-		for i := range idx {
-			idx[i] = i
-		}
-		ds.Train = data.Subset(ds.Train, idx)
-	}
-	model, spec, err := zoo.New(m.model, zoo.Config{Classes: ds.Train.NumClasses(), InChannels: ds.C, Width: m.width, Seed: m.seed})
+	model, spec, err := m.newModel(ds)
 	if err != nil {
-		return nil, nil, zoo.Spec{}, fmt.Errorf("--model: %v", err)
+		return nil, nil, zoo.Spec{}, err
+	}
+	if err := checkInput(m.model, model, ds.C, m.size); err != nil {
+		return nil, nil, zoo.Spec{}, err
 	}
 	return ds, model, spec, nil
+}
+
+// newModel builds a freshly initialised model for ds.
+func (m *modelFlags) newModel(ds *datasetSpec) (nn.Module, zoo.Spec, error) {
+	model, spec, err := zoo.New(m.model, zoo.Config{Classes: ds.Train.NumClasses(), InChannels: ds.C, Width: m.width, Seed: m.seed})
+	if err != nil {
+		return nil, zoo.Spec{}, fmt.Errorf("--model: %v", err)
+	}
+	return model, spec, nil
 }
 
 func (m *modelFlags) loader(ds *data.Dataset, t data.Transform, shuffle bool) *data.Loader {
 	return data.NewLoader(ds, data.LoaderOptions{BatchSize: m.batch, Shuffle: shuffle, Seed: m.seed, Transform: t, Workers: m.workers})
 }
 
+// dataIdentity identifies the data a command read: the data set and the
+// fingerprints and sizes of the splits as used (after --limit).
+func dataIdentity(ds *datasetSpec) map[string]string {
+	return map[string]string{
+		"dataset": ds.Name, "classes": fmt.Sprint(ds.Train.Classes),
+		"train": ds.Train.Fingerprint(), "train_images": fmt.Sprint(ds.Train.N),
+		"test": ds.Test.Fingerprint(), "test_images": fmt.Sprint(ds.Test.N),
+	}
+}
+
+// unrecorded are the flags that do not change a result: where files go,
+// how many goroutines prepare batches, whether to resume.
+var unrecorded = []string{"out", "data", "workers", "resume", "detect-anomaly"}
+
 // sgdFlags are the optimisation flags (the authors' recipe by default).
 type sgdFlags struct {
-	epochs       int
-	lr, momentum float64
-	weightDecay  float64
-	schedule     string
+	epochs        int
+	lr, momentum  float64
+	weightDecay   float64
+	schedule      string
+	detectAnomaly bool
 }
 
 func (s *sgdFlags) register(fs *flag.FlagSet, epochs int, lr float64) {
@@ -84,12 +159,18 @@ func (s *sgdFlags) register(fs *flag.FlagSet, epochs int, lr float64) {
 	fs.Float64Var(&s.momentum, "momentum", 0.9, "SGD momentum")
 	fs.Float64Var(&s.weightDecay, "wd", 5e-4, "weight decay (coupled, as PyTorch's SGD)")
 	fs.StringVar(&s.schedule, "schedule", "cosine", "learning-rate schedule: cosine or constant")
+	fs.BoolVar(&s.detectAnomaly, "detect-anomaly", false, "check every op's output and gradient for NaN/Inf and name the first op that makes one (slower)")
 }
 
 // validate checks the flags before any data is loaded.
 func (s *sgdFlags) validate() error {
-	if s.epochs <= 0 || s.lr <= 0 {
-		return fmt.Errorf("--epochs and --lr must be positive")
+	if err := firstError(
+		checkRange("epochs", float64(s.epochs), 1, 1e6, "at least 1"),
+		checkRange("lr", s.lr, math.SmallestNonzeroFloat64, 100, "a positive learning rate"),
+		checkRange("momentum", s.momentum, 0, 0.999999, "a value in [0, 1)"),
+		checkRange("wd", s.weightDecay, 0, 1, "a weight decay in [0, 1]"),
+	); err != nil {
+		return err
 	}
 	if s.schedule != "cosine" && s.schedule != "constant" {
 		return fmt.Errorf("--schedule %q: want cosine or constant", s.schedule)
@@ -97,22 +178,36 @@ func (s *sgdFlags) validate() error {
 	return nil
 }
 
+// scheduleFor is the learning-rate schedule the flags name.
+func (s *sgdFlags) scheduleFor() optim.Schedule {
+	if s.schedule == "constant" {
+		return optim.Constant{Base: s.lr}
+	}
+	return optim.CosineAnnealingLR{Base: s.lr, TMax: s.epochs}
+}
+
 func (s *sgdFlags) make(model nn.Module) (optim.Optimizer, optim.Schedule, error) {
 	if err := s.validate(); err != nil {
 		return nil, nil, err
 	}
 	opt := optim.NewSGD(nn.Trainable(model), optim.SGDOptions{Momentum: float32(s.momentum), WeightDecay: float32(s.weightDecay)})
-	switch s.schedule {
-	case "cosine":
-		return opt, optim.CosineAnnealingLR{Base: s.lr, TMax: s.epochs}, nil
-	case "constant":
-		return opt, optim.Constant{Base: s.lr}, nil
+	return opt, s.scheduleFor(), nil
+}
+
+// withAnomaly runs f with autograd's anomaly detection when asked.
+func (s *sgdFlags) withAnomaly(f func() error) error {
+	if !s.detectAnomaly {
+		return f()
 	}
-	return nil, nil, fmt.Errorf("--schedule %q: want cosine or constant", s.schedule)
+	var err error
+	if a := autograd.CatchAnomaly(func() { autograd.DetectAnomaly(func() { err = f() }) }); a != nil {
+		return fmt.Errorf("--detect-anomaly: %v", a)
+	}
+	return err
 }
 
 func runTrain(args []string) error {
-	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+	fs := newFlagSet("train")
 	var mf modelFlags
 	var sf sgdFlags
 	mf.register(fs)
@@ -123,11 +218,11 @@ func runTrain(args []string) error {
 	fs.Lookup("batch").DefValue = "64"
 	sf.register(fs, 5, 0.05)
 	out := fs.String("out", "runs/train", "output directory (checkpoint, metrics, curves, weights)")
-	resume := fs.Bool("resume", false, "continue from the checkpoint in --out")
-	if err := fs.Parse(args); err != nil {
+	resume := fs.Bool("resume", false, "continue from the checkpoint in --out (refused if any setting changed)")
+	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := sf.validate(); err != nil {
+	if err := firstError(mf.validate(), sf.validate(), checkWritable(*out)); err != nil {
 		return err
 	}
 	ds, model, _, err := mf.build()
@@ -142,10 +237,11 @@ func runTrain(args []string) error {
 	tr := &train.Trainer{
 		Model: model, Opt: opt, Schedule: sched, Classes: ds.Train.NumClasses(),
 		Train: mf.loader(ds.Train, ds.TrainAug, true), Eval: mf.loader(ds.Test, ds.Eval, false),
-		Opts: train.Options{Epochs: sf.epochs, Seed: mf.seed, Dir: *out, Name: filepath.Base(name), Resume: *resume, Log: os.Stderr},
+		Opts: train.Options{Epochs: sf.epochs, Seed: mf.seed, Dir: *out, Name: filepath.Base(name), Resume: *resume, Log: os.Stderr,
+			Provenance: train.NewProvenance("train", settings(fs, unrecorded...), dataIdentity(ds))},
 	}
 	fmt.Fprintf(os.Stderr, "training %s (%d parameters) on %s: %d images, %d epochs\n", mf.model, nn.CountParameters(model), mf.dataset, ds.Train.N, sf.epochs)
-	if err := tr.Run(); err != nil {
+	if err := sf.withAnomaly(tr.Run); err != nil {
 		return err
 	}
 	last := tr.History[len(tr.History)-1]
@@ -154,21 +250,24 @@ func runTrain(args []string) error {
 }
 
 func runEval(args []string) error {
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs := newFlagSet("eval")
 	var mf modelFlags
 	mf.register(fs)
-	weights := fs.String("weights", "", "weights file (safetensors, ours or exported from PyTorch)")
-	if err := fs.Parse(args); err != nil {
+	weights := fs.String("weights", "", "weights file: safetensors or a PyTorch state dict saved with torch.save (.pth), recognised by content")
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *weights == "" {
 		return fmt.Errorf("--weights is required")
 	}
+	if err := mf.validate(); err != nil {
+		return err
+	}
 	ds, model, _, err := mf.build()
 	if err != nil {
 		return err
 	}
-	if _, err := nn.LoadWeights(*weights, model, true); err != nil {
+	if err := loadWeights(*weights, model); err != nil {
 		return err
 	}
 	m := train.Evaluate(model, mf.loader(ds.Test, ds.Eval, false), ds.Test.NumClasses())
@@ -181,4 +280,30 @@ func runEval(args []string) error {
 		fmt.Printf("  class %-12s %6.2f%%  (%d images)\n", name, 100*a, m.Counts[k])
 	}
 	return nil
+}
+
+// loadWeights loads a weights file into model strictly and warns on
+// standard error when it holds NaN or infinite values: such a model's
+// accuracy is that of a constant guess, not of the trained network.
+func loadWeights(path string, model nn.Module) error {
+	if _, err := nn.LoadWeights(path, model, true); err != nil {
+		return err
+	}
+	if bad := nn.NonFinite(model); len(bad) > 0 {
+		fmt.Fprintf(os.Stderr, "warning: %s holds NaN or infinite values in %s; its predictions are meaningless\n", path, summarizeNames(bad, 3))
+	}
+	return nil
+}
+
+// summarizeNames lists up to n of the tensors and says how many more
+// there are.
+func summarizeNames(bad []nn.NonFiniteTensor, n int) string {
+	var parts []string
+	for _, b := range bad[:min(n, len(bad))] {
+		parts = append(parts, b.String())
+	}
+	if len(bad) > n {
+		parts = append(parts, fmt.Sprintf("and %d more tensors", len(bad)-n))
+	}
+	return strings.Join(parts, "; ")
 }

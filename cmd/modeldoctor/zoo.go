@@ -28,14 +28,14 @@ func runZoo(args []string) error {
 	size := fs.Int("size", 32, "input height and width for output shapes and MACs")
 	width := fs.Float64("width", 1, "width multiplier (models that have one; the list skips the others when ≠ 1)")
 	depth := fs.Int("depth", 0, "with NAME: show modules down to this nesting depth (0: all)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseWith(fs, args, true); err != nil {
 		return err
 	}
 	// Flags may also follow the model name.
 	var names []string
 	for fs.NArg() > 0 {
 		names = append(names, fs.Arg(0))
-		if err := fs.Parse(fs.Args()[1:]); err != nil {
+		if err := parseWith(fs, fs.Args()[1:], true); err != nil {
 			return err
 		}
 	}
