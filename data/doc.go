@@ -1,14 +1,16 @@
 // Package data loads image classification data sets into memory, augments
 // them and batches them, reproducibly.
 //
-// It deliberately depends on no other package of this module: images are
-// plain []float32 in CHW layout with values in [0, 1], labels are ints, so
-// the tensor code can change without touching data loading.
+// It deliberately depends on no other package of this module: images come
+// out as plain []float32 in CHW layout with values in [0, 1], labels are
+// ints, so the tensor code can change without touching data loading.
 //
 // # Data sets
 //
 // A [Dataset] holds N images of C×H×W, their labels and the class names.
-// Loaders:
+// Images from 8-bit sources stay bytes (a quarter of float32) and become
+// float32 one batch at a time, with the same bits a float32 copy would
+// have; a subset is a view that shares its parent's pixels. Loaders:
 //
 //   - [LoadMNIST], [LoadFashionMNIST]: IDX files, gzip or raw (detected by
 //     content). An empty dir picks the default location: for MNIST the
@@ -20,7 +22,9 @@
 //   - [LoadCIFAR10], [LoadCIFAR100]: the "binary version" batch files
 //     (CIFAR-100 keeps the fine labels). No default location.
 //   - [LoadImageFolder]: root/<class>/<image>.png|jpg|jpeg, as torchvision's
-//     ImageFolder, converted to RGB and optionally resized.
+//     ImageFolder, converted to RGB and optionally resized. A test split is
+//     loaded with the training split's class list
+//     ([ImageFolderOptions].Classes) so that labels match by name.
 //
 // A missing data set gives an error matching [ErrNotFound] whose text says
 // what to install or pass; a malformed file gives a [*FormatError] naming
@@ -28,8 +32,11 @@
 // count mismatch, label out of range). Parsers never panic on bad input;
 // they are fuzzed (FuzzReadIDX, FuzzReadCIFAR; seed corpus in testdata/fuzz).
 //
-// [Subset], [SplitTrainVal] and [Stats] derive subsets, a seeded held-out
-// validation split and per-channel mean/std for [Normalize].
+// [Subset], [StratifiedLimit], [StratifiedSplitTrainVal] (and the older,
+// unstratified [SplitTrainVal]) and [Stats] derive subsets, class-balanced
+// subsets, a seeded held-out validation split and per-channel mean/std for
+// [Normalize]. [Dataset.Fingerprint] identifies a data set's contents, so a
+// later stage can check that stored sample indices refer to the same data.
 //
 // # Transforms
 //
