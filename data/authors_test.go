@@ -206,3 +206,73 @@ func shiftedEqual(src, got CHW, zero []float32, dy, dx int) bool {
 	}
 	return true
 }
+
+// TestPILRotateMatchesPillow compares PILRotate with Pillow's
+// Image.rotate(angle, Image.NEAREST), pixel for pixel.
+func TestPILRotateMatchesPillow(t *testing.T) {
+	var fx struct {
+		Cases []struct {
+			Channels int     `json:"channels"`
+			In       []int   `json:"in"`
+			Angle    float64 `json:"angle"`
+			Pix      []int   `json:"pix"`
+			Want     []int   `json:"want"`
+		} `json:"cases"`
+	}
+	readJSON(t, "testdata/authors/pil_rotate.json", &fx)
+	if len(fx.Cases) == 0 {
+		t.Fatal("no cases")
+	}
+	for _, c := range fx.Cases {
+		pix := make([]uint8, len(c.Pix))
+		for i, v := range c.Pix {
+			pix[i] = uint8(v)
+		}
+		got := PILRotate(bytesCHW(pix, c.Channels, c.In[0], c.In[1]), c.Angle)
+		if got.C != c.Channels || got.H != c.In[0] || got.W != c.In[1] {
+			t.Fatalf("%v by %v°: got %d×%d×%d", c.In, c.Angle, got.C, got.H, got.W)
+		}
+		for i, v := range got.Pix {
+			if v != byteUnit[c.Want[i]] {
+				t.Fatalf("%d channels %v by %v°: value %d is byte %d, Pillow %d", c.Channels, c.In, c.Angle, i, toByte(v), c.Want[i])
+			}
+		}
+	}
+}
+
+// TestAuthorsCIFAR100 checks the CIFAR-100 preset: no resize, the
+// authors' constants, and a training augmentation that rotates (some
+// outputs are no shifted or mirrored copy of the eval image).
+func TestAuthorsCIFAR100(t *testing.T) {
+	eval, train, err := AuthorsPreprocess("cifar100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := CHW{Pix: make([]float32, 3*32*32), C: 3, H: 32, W: 32}
+	for i := range x.Pix {
+		x.Pix[i] = byteUnit[(i*37)%256]
+	}
+	ref := eval.Apply(x, nil)
+	mean := []float32{0.5070751592371323, 0.48654887331495095, 0.4409178433670343}
+	std := []float32{0.2673342858792401, 0.2564384629170883, 0.27615047132568404}
+	for c := range 3 {
+		if got, want := ref.Pix[c*1024+5], (x.Pix[c*1024+5]-mean[c])/std[c]; got != want {
+			t.Fatalf("channel %d normalised to %v, want %v", c, got, want)
+		}
+	}
+	zero := Normalize{Mean: mean, Std: std}.Apply(CHW{Pix: make([]float32, 3), C: 3, H: 1, W: 1}, nil).Pix
+	rng := NewRand(3)
+	rotated := 0
+	for range 50 {
+		got := train.Apply(x, rng)
+		if got.C != 3 || got.H != 32 || got.W != 32 {
+			t.Fatalf("%d×%d×%d", got.C, got.H, got.W)
+		}
+		if _, _, _, ok := findShift(ref, got, zero, 4); !ok {
+			rotated++
+		}
+	}
+	if rotated == 0 {
+		t.Fatal("the CIFAR-100 training augmentation never rotates")
+	}
+}

@@ -4,6 +4,9 @@
                    Pillow's Image.resize(size, Image.BILINEAR) makes of them:
                    upscaling, downscaling by integer and fractional factors,
                    mixed, and one axis only
+  pil_rotate.json  8-bit images and what Pillow's
+                   Image.rotate(angle, Image.NEAREST) makes of them (what
+                   torchvision's RandomRotation does, with the angle drawn)
   eval.json        two Fashion-MNIST test images (raw 28x28 bytes) and the
                    tensor the Model Doctor authors' test loader gives, one
                    with the Fashion-MNIST loader, one with the MNIST loader
@@ -48,6 +51,23 @@ for mode, (h, w), (oh, ow) in [
                   "pix": pix.transpose(2, 0, 1).flatten().tolist(),
                   "want": out.transpose(2, 0, 1).flatten().tolist()})
 with open(os.path.join(here, "pil_resize.json"), "w") as f:
+    json.dump({"pillow": PIL.__version__, "cases": cases}, f)
+
+cases = []
+for mode, (h, w), angles in [
+    ("L", (28, 28), [10, -12.5, 3.3, 14.99, -7.25, 45, 90, 180, 270, -90, 0]),
+    ("L", (9, 14), [90, -15, 5.5]),
+    ("RGB", (17, 12), [8.5, -3.75, 180]),
+]:
+    c = 3 if mode == "RGB" else 1
+    pix = rng.integers(1, 256, size=(h, w, c), dtype=np.uint8)  # 0 only where rotated out
+    img = Image.fromarray(pix[:, :, 0] if c == 1 else pix, mode)
+    for angle in angles:
+        out = np.asarray(img.rotate(angle, resample=Image.NEAREST, expand=False, center=None, fillcolor=0))
+        cases.append({"channels": c, "in": [h, w], "angle": angle,
+                      "pix": pix.transpose(2, 0, 1).flatten().tolist(),
+                      "want": out.reshape(h, w, c).transpose(2, 0, 1).flatten().tolist()})
+with open(os.path.join(here, "pil_rotate.json"), "w") as f:
     json.dump({"pillow": PIL.__version__, "cases": cases}, f)
 
 with gzip.open("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz") as f:
