@@ -33,6 +33,11 @@ import (
 // maxPthPickle bounds data.pkl; a state dict's pickle is kilobytes.
 const maxPthPickle = 64 << 20
 
+// maxPthExpanded bounds the elements of views larger than their storage
+// (stride 0, from expand()), summed over the file: without it a few bytes
+// could ask for gigabytes.
+const maxPthExpanded = 1 << 24
+
 // PthFile is a state dict read from a .pth file.
 type PthFile struct {
 	// Tensors in the state dict's order; DType uses safetensors' names
@@ -175,6 +180,7 @@ func pthStorage(pid pyTuple, cache map[string]*pyStorage, records map[string]*zi
 func pthStateDict(sd *pyDict, records map[string]*zip.File, folder string) (*PthFile, error) {
 	out := &PthFile{Tensors: make([]SafetensorsTensor, 0, len(sd.keys))}
 	decoded := map[*pyStorage][]float32{}
+	expanded := int64(0)
 	for _, name := range sd.keys {
 		pt, ok := sd.vals[name].(*pthTensor)
 		if !ok {
@@ -188,7 +194,7 @@ func pthStateDict(sd *pyDict, records map[string]*zip.File, folder string) (*Pth
 			}
 			decoded[pt.storage] = src
 		}
-		t, err := pthView(pt, src)
+		t, err := pthView(pt, src, &expanded)
 		if err != nil {
 			return nil, fmt.Errorf("tensor %q: %w", name, err)
 		}
@@ -228,8 +234,9 @@ func readStorage(s *pyStorage, f *zip.File) ([]float32, error) {
 }
 
 // pthView gathers a strided view of a storage into a new tensor, checking
-// that every element it reads lies inside the storage.
-func pthView(pt *pthTensor, src []float32) (*tensor.Tensor, error) {
+// that every element it reads lies inside the storage and charging views
+// larger than their storage to *expanded.
+func pthView(pt *pthTensor, src []float32, expanded *int64) (*tensor.Tensor, error) {
 	if pt.offset < 0 {
 		return nil, fmt.Errorf("storage offset %d is negative", pt.offset)
 	}
@@ -254,6 +261,11 @@ func pthView(pt *pthTensor, src []float32) (*tensor.Tensor, error) {
 		}
 		if last >= int64(len(src)) {
 			return nil, fmt.Errorf("offset %d, size %v and stride %v reach element %d of a %d-element storage", pt.offset, pt.size, pt.stride, last, len(src))
+		}
+	}
+	if numel > int64(len(src)) {
+		if *expanded += numel; *expanded > maxPthExpanded {
+			return nil, fmt.Errorf("a %d-element view of a %d-element storage; expanded views of more than %d elements in all are refused", numel, len(src), maxPthExpanded)
 		}
 	}
 	t := tensor.Zeros(shape...)

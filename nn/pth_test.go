@@ -302,6 +302,7 @@ func TestPthCrafted(t *testing.T) {
 		{"short storage", tensorPickle("w", 7, 0, []int{2}, []int{1}), map[string][]byte{"0": floats}, `storage "0": record holds 24 bytes, 7 F32 elements need 28`},
 		{"missing storage", tensorPickle("w", 6, 0, []int{2}, []int{1}), nil, `storage "0" has no record archive/data/0`},
 		{"huge size", tensorPickle("w", 6, 0, []int{1 << 30, 1 << 30}, []int{0, 0}), map[string][]byte{"0": floats}, "too large"},
+		{"huge expanded view", tensorPickle("w", 6, 0, []int{1 << 15, 1 << 15}, []int{0, 0}), map[string][]byte{"0": floats}, "a 1073741824-element view of a 6-element storage; expanded views of more than 16777216 elements in all are refused"},
 		{"bad memo", []byte("\x80\x02h\x05."), nil, "memo entry 5 was never stored"},
 		{"underflow", []byte("\x80\x02s."), nil, "stack underflow"},
 	}
