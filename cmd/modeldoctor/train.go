@@ -141,8 +141,9 @@ func dataIdentity(ds *datasetSpec) map[string]string {
 }
 
 // unrecorded are the flags that do not change a result: where files go,
-// how many goroutines prepare batches, whether to resume.
-var unrecorded = []string{"out", "data", "workers", "resume", "detect-anomaly"}
+// how many goroutines prepare batches, whether to resume. The weights are
+// identified by their content (the data identity), not their path.
+var unrecorded = []string{"out", "data", "workers", "resume", "detect-anomaly", "weights"}
 
 // sgdFlags are the optimisation flags (the authors' recipe by default).
 type sgdFlags struct {
