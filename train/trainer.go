@@ -130,8 +130,20 @@ func (t *Trainer) Run() error {
 }
 
 // epoch trains one epoch (0-based e) and evaluates.
-func (t *Trainer) epoch(e int, params []*autograd.Value) (EpochRecord, error) {
+func (t *Trainer) epoch(e int, params []*autograd.Value) (rec EpochRecord, err error) {
 	began := time.Now()
+	batch := 0
+	// Anomaly detection (autograd.DetectAnomaly) panics at the op that
+	// made a NaN or Inf; say where in the run that was.
+	defer func() {
+		if r := recover(); r != nil {
+			a, ok := r.(*autograd.AnomalyError)
+			if !ok {
+				panic(r)
+			}
+			err = fmt.Errorf("%s: epoch %d batch %d: %w", t.Opts.Name, e+1, batch, a)
+		}
+	}()
 	lr := t.Schedule.LR(e)
 	reseed(t.Model, t.Opts.Seed, e)
 	nn.SetTraining(t.Model, true)
@@ -140,6 +152,7 @@ func (t *Trainer) epoch(e int, params []*autograd.Value) (EpochRecord, error) {
 	named := trainableNamed(t.Model)
 	bar := newProgress(t.Opts, fmt.Sprintf("%s epoch %d/%d", t.Opts.Name, e+1, t.Opts.Epochs), t.Train.NumBatches())
 	for b := range t.Train.Epoch(e) {
+		batch = b.Index + 1
 		t.Opt.ZeroGrad()
 		loss, logits, ex := t.Loss(t.Model, autograd.Const(BatchTensor(b)), b)
 		lv := float64(loss.Item())
@@ -167,7 +180,7 @@ func (t *Trainer) epoch(e int, params []*autograd.Value) (EpochRecord, error) {
 	for k := range extra {
 		extra[k] /= float64(max(m.Samples, 1))
 	}
-	rec := EpochRecord{Epoch: e + 1, LR: lr, TrainLoss: m.Loss, TrainAcc: m.Accuracy}
+	rec = EpochRecord{Epoch: e + 1, LR: lr, TrainLoss: m.Loss, TrainAcc: m.Accuracy}
 	if len(extra) > 0 {
 		rec.Extra = extra
 	}

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/modeldoctor/modeldoctor/nn"
+	"github.com/modeldoctor/modeldoctor/zoo"
 )
 
 // TestPipelineRecordsAndChecksProvenance runs train → sift → diagnose →
@@ -75,5 +79,42 @@ func TestNaNStopsTraining(t *testing.T) {
 	requireLastLineError(t, r, args, "epoch 1 batch")
 	if !strings.Contains(r.stderr, "NaN") && !strings.Contains(r.stderr, "Inf") {
 		t.Errorf("message does not say which non-finite value: %s", r.stderr)
+	}
+}
+
+// TestNonFiniteWeightsAreNamed: eval warns that weights hold NaN (the
+// accuracy of such a model means nothing), and the doctor refuses them.
+func TestNonFiniteWeightsAreNamed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads MNIST")
+	}
+	dir := t.TempDir()
+	m, _, err := zoo.New("lenet", zoo.Config{Classes: 10, InChannels: 1, Seed: 1})
+	must(t, err)
+	p := nn.Parameters(m)[0]
+	p.Value.Tensor().Data()[3] = float32(math.NaN())
+	w := filepath.Join(dir, "nan.safetensors")
+	must(t, nn.SaveWeights(w, m))
+
+	r := cli(t, dir, "eval", "--weights", w, "--limit", "100")
+	if r.status != 0 || !strings.Contains(r.stderr, "warning") || !strings.Contains(r.stderr, p.Name) {
+		t.Errorf("eval of NaN weights: status %d, stderr %q; want a warning naming %s", r.status, r.stderr, p.Name)
+	}
+	args := []string{"sift", "--weights", w, "--limit", "100", "--out", filepath.Join(dir, "out")}
+	requireLastLineError(t, cli(t, dir, args...), args, p.Name)
+}
+
+// TestDetectAnomalyNamesTheOp: with --detect-anomaly a diverging run is
+// stopped at the first op whose output is not finite, named.
+func TestDetectAnomalyNamesTheOp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on MNIST")
+	}
+	dir := t.TempDir()
+	args := []string{"train", "--model", "lenet", "--limit", "2000", "--epochs", "1", "--lr", "100", "--momentum", "0.99", "--out", dir, "--detect-anomaly"}
+	r := cli(t, dir, args...)
+	requireLastLineError(t, r, args, "autograd: anomaly: \"")
+	if !strings.Contains(r.stderr, "epoch 1 batch ") {
+		t.Errorf("the anomaly's place in the run is not named: %s", r.stderr)
 	}
 }
