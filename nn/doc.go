@@ -42,4 +42,14 @@
 // validates the whole file before anything is converted, and a load
 // checks every name and shape before anything is copied, so a bad file
 // never leaves a model half loaded; errors name the file and the problem.
+//
+// LoadWeights also reads what torch.save(model.state_dict()) writes (a zip
+// of a pickle and raw storages; pth.go, pth_pickle.go). The format is told
+// from the content, never the extension (weightsfile.go). The unpickler
+// accepts only the opcodes and globals a state dict of tensors needs, and
+// refuses anything else by name: loading a .pth never runs code.
+//
+// NonFinite and FirstNonFiniteGrad (finite.go) name the tensors holding
+// NaN or Inf: the checks before evaluating weights and after each
+// backward pass.
 package nn
