@@ -524,6 +524,9 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
+		if pe, ok := err.(*os.PathError); ok {
+			return fmt.Errorf("writing %s: %v", path, pe.Err)
+		}
 		return err
 	}
 	tmp := f.Name()
@@ -546,6 +549,10 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 		return err
 	}
 	if err = os.Rename(tmp, path); err != nil {
+		// The temporary file's name means nothing to the user.
+		if le, ok := err.(*os.LinkError); ok {
+			return fmt.Errorf("writing %s: %v", path, le.Err)
+		}
 		return err
 	}
 	return syncDir(dir)
