@@ -75,7 +75,25 @@ func (t *Trainer) provenancePath() string {
 // ProvenancePath is where Run records what produced the run.
 func (t *Trainer) ProvenancePath() string { return t.provenancePath() }
 
-func (t *Trainer) writeProvenance() error {
+// startOutputs prepares Dir before the first epoch of this Run: a run
+// that starts from scratch removes the final weights and metrics an
+// earlier run of the same name left, which must not pass for this run's
+// while it trains; and the provenance of the run is written first, so the
+// files beside it are never described by an older record.
+func (t *Trainer) startOutputs(start int) error {
+	if t.Opts.Dir == "" {
+		return nil
+	}
+	if err := os.MkdirAll(t.Opts.Dir, 0o755); err != nil {
+		return fmt.Errorf("output directory: %w", err)
+	}
+	if start == 0 {
+		for _, p := range []string{t.weightsPath(), t.metricsPath()} {
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
 	if t.Opts.Provenance == nil {
 		return nil
 	}
@@ -218,4 +236,8 @@ func sameKeys(have, want map[string]*tensor.Tensor) error {
 		return fmt.Errorf("missing %s", strings.Join(missing, ", "))
 	}
 	return nil
+}
+
+func (t *Trainer) metricsPath() string {
+	return filepath.Join(t.Opts.Dir, t.Opts.Name+".metrics.jsonl")
 }

@@ -28,7 +28,7 @@ func (t *Trainer) writeLogs() error {
 			return err
 		}
 	}
-	if err := nn.WriteFileAtomic(filepath.Join(t.Opts.Dir, t.Opts.Name+".metrics.jsonl"), buf.Bytes()); err != nil {
+	if err := nn.WriteFileAtomic(t.metricsPath(), buf.Bytes()); err != nil {
 		return err
 	}
 	return PlotCurves(filepath.Join(t.Opts.Dir, t.Opts.Name+".curves.png"), map[string][]EpochRecord{t.Opts.Name: t.History})

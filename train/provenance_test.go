@@ -2,10 +2,14 @@ package train
 
 import (
 	"encoding/json"
+	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/modeldoctor/modeldoctor/autograd"
+	"github.com/modeldoctor/modeldoctor/data"
 	"github.com/modeldoctor/modeldoctor/nn"
 )
 
@@ -76,5 +80,36 @@ func TestProvenanceTravelsWithTheOutputs(t *testing.T) {
 	}
 	if meta["format"] != "pt" {
 		t.Errorf("weights metadata lost format=pt: %v", meta)
+	}
+}
+
+// TestFreshRunRetiresEarlierOutputs: a run started from scratch over an
+// earlier run of the same name writes its provenance first and removes
+// the earlier final weights and metrics, so a run that then fails leaves
+// nothing that passes for its result.
+func TestFreshRunRetiresEarlierOutputs(t *testing.T) {
+	dir := t.TempDir()
+	old := newTinyTrainer(tinySetup{Epochs: 1, Dir: dir})
+	old.Opts.Provenance = NewProvenance("train", map[string]string{"alpha": "3"}, nil)
+	if err := old.Run(); err != nil {
+		t.Fatal(err)
+	}
+	failing := newTinyTrainer(tinySetup{Epochs: 1, Dir: dir})
+	failing.Opts.Provenance = NewProvenance("train", map[string]string{"alpha": "10"}, nil)
+	failing.Loss = func(m nn.Module, x *autograd.Value, b data.Batch) (*autograd.Value, *autograd.Value, map[string]float64) {
+		loss, logits, _ := CrossEntropyLoss(m, x, b)
+		return autograd.MulScalar(loss, float32(math.Inf(1))), logits, nil
+	}
+	if err := failing.Run(); err == nil {
+		t.Fatal("an infinite loss did not stop the run")
+	}
+	for _, name := range []string{"tiny.safetensors", "tiny.metrics.jsonl"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); !os.IsNotExist(err) {
+			t.Errorf("%s of the earlier run is still there (%v)", name, err)
+		}
+	}
+	p, err := ReadProvenance(failing.ProvenancePath())
+	if err != nil || p.Setting("alpha") != "10" {
+		t.Errorf("provenance after the failed run: %+v, %v; want the failed run's", p, err)
 	}
 }

@@ -93,7 +93,12 @@ func (t *Trainer) Run() error {
 		if ok {
 			start = epoch
 			t.logf("resumed %s from %s after epoch %d\n", t.Opts.Name, t.checkpointPath(), epoch)
+		} else {
+			t.logf("no checkpoint %s: %s starts at epoch 1\n", t.checkpointPath(), t.Opts.Name)
 		}
+	}
+	if err := t.startOutputs(start); err != nil {
+		return err
 	}
 	params := nn.Trainable(t.Model)
 	for e := start; e < t.Opts.Epochs; e++ {
@@ -120,9 +125,6 @@ func (t *Trainer) Run() error {
 			if err := t.writeLogs(); err != nil {
 				return err
 			}
-		}
-		if err := t.writeProvenance(); err != nil {
-			return err
 		}
 		return nn.SaveSafetensors(t.weightsPath(), nn.StateDict(t.Model), t.weightsMetadata())
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The CLI tests run the command line as a user does, in a child process
@@ -34,7 +36,11 @@ type cliResult struct {
 // cli runs modeldoctor with args in dir.
 func cli(t *testing.T, dir string, args ...string) cliResult {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
+	// A refused command returns at once; one that wrongly starts a long
+	// run is stopped rather than left to hang the suite.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
 	cmd.Env = append(os.Environ(), runMainEnv+"=1")
 	cmd.Dir = dir
 	var out, errb bytes.Buffer
@@ -130,7 +136,24 @@ func TestBadInputsAreOneLine(t *testing.T) {
 		{[]string{"study", "plan"}, "unexpected argument \"plan\""},
 		{[]string{"study", "--seeds", "one"}, "--seeds"},
 		{[]string{"demo", "--pretrain-epochs", "0"}, "--pretrain-epochs"},
-		{[]string{"zoo", "--size", "0"}, "-size"},
+		{[]string{"zoo", "--size", "0"}, "--size"},
+		{[]string{"zoo", "--size", "100000", "lenet"}, "--size"},
+		{[]string{"zoo", "--classes", "1000000000", "lenet"}, "--classes"},
+		{[]string{"zoo", "--depth", "-1", "lenet"}, "--depth"},
+		{[]string{"train", "--out", ""}, "--out"},
+		{[]string{"train", "--mean", "NaN", "--std", "1"}, "--mean"},
+		{[]string{"train", "--mean", "0.1", "--std", "0"}, "--std"},
+		{[]string{"train", "--mean", "0.1", "--std", "Inf"}, "--std"},
+		{[]string{"train", "--preprocess", "authors", "--dataset", "folder:x"}, "--preprocess"},
+		{[]string{"train", "--size", "5000"}, "--size"},
+		{[]string{"study", "--models", "lenet,bogus"}, "bogus"},
+		{[]string{"study", "--models", "lenet,"}, "--models"},
+		{[]string{"study", "--models", "lenet,lenet"}, "twice"},
+		{[]string{"study", "--model", "simplecnn"}, "--model"},
+		{[]string{"study", "--weights", "w.safetensors"}, "--weights"},
+		{[]string{"study", "--models", "simplecnn,lenet", "--width", "0.5"}, "--width"},
+		{[]string{"sift", "--weights", "missing.safetensors"}, "missing.safetensors"},
+		{[]string{"sift", "--weights", pth, "--layer", "nope", "--limit", "100"}, "--layer"},
 		{[]string{"bench"}, "bench kernels"},
 		{[]string{"bench", "kernels", "--reps", "0"}, "-reps"},
 		{[]string{"frobnicate"}, "unknown command"},
@@ -186,6 +209,12 @@ func TestImageFolderClassesMatchByName(t *testing.T) {
 	writeFolder(t, root, "test", "cat", "emu")
 	args := []string{"train", "--dataset", "folder:" + root, "--epochs", "1", "--out", filepath.Join(dir, "out")}
 	requireOneLineError(t, cli(t, dir, args...), args, "emu")
+
+	one := filepath.Join(dir, "one")
+	writeFolder(t, one, "train", "cat")
+	writeFolder(t, one, "test", "cat")
+	args = []string{"train", "--dataset", "folder:" + one, "--epochs", "1", "--out", filepath.Join(dir, "out")}
+	requireOneLineError(t, cli(t, dir, args...), args, "at least 2")
 }
 
 func must(t *testing.T, err error) {

@@ -82,6 +82,9 @@ func loadDataset(m *modelFlags) (*datasetSpec, error) {
 	if err != nil {
 		return nil, err
 	}
+	if k := train.NumClasses(); k < 2 {
+		return nil, fmt.Errorf("--dataset %s: %d class in the training split; a classifier needs at least 2", m.dataset, k)
+	}
 	if m.limit > 0 && m.limit < train.N {
 		if train, err = data.StratifiedLimit(train, m.limit, m.seed); err != nil {
 			return nil, fmt.Errorf("--limit %d: %v", m.limit, err)

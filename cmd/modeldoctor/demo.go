@@ -54,7 +54,7 @@ func runDemo(args []string) error {
 	if err != nil {
 		return err
 	}
-	s.settings = settings(fs, append(unrecorded, "pretrain-epochs")...)
+	s.record(fs, "pretrain-epochs")
 	fmt.Fprintf(os.Stderr, "\n== sift and diagnose %s at %s\n", d.model, s.layer)
 	if _, err := s.sift(); err != nil {
 		return err

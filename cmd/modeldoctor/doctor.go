@@ -63,7 +63,7 @@ func (d *doctorFlags) validate() error {
 // ranked by the weights: all of these must match for its indices to mean
 // the same images.
 var (
-	siftKeys = []string{"model", "dataset", "width", "size", "limit", "in-channels", "mean", "std", "preprocess",
+	siftKeys = []string{"model", "dataset", "width", "size", "limit", "in-channels", "preprocess",
 		"seed", "val", "n", "n-low"}
 	diagnoseKeys = append(append([]string(nil), siftKeys...), "theta", "layer")
 )
@@ -84,7 +84,15 @@ func (d *doctorFlags) open(needWeights bool) (*session, error) {
 	if needWeights && d.weights == "" {
 		return nil, fmt.Errorf("--weights is required (train a model with \"modeldoctor train\")")
 	}
-	if err := firstError(d.validate(), checkWritable(d.out)); err != nil {
+	if err := d.validate(); err != nil {
+		return nil, err
+	}
+	if d.weights != "" {
+		if err := d.fitWeights(d.weights, true); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkWritable(d.out); err != nil {
 		return nil, err
 	}
 	ds, model, spec, err := d.build()
@@ -95,6 +103,9 @@ func (d *doctorFlags) open(needWeights bool) (*session, error) {
 	if d.layer != "" {
 		s.layer = d.layer
 	}
+	if _, err := nn.Find(model, s.layer); err != nil {
+		return nil, fmt.Errorf("--layer %s: %v (see \"modeldoctor zoo %s\")", s.layer, err, d.model)
+	}
 	s.identity = dataIdentity(ds)
 	if d.weights != "" {
 		if err := loadWeights(d.weights, model); err != nil {
@@ -103,11 +114,7 @@ func (d *doctorFlags) open(needWeights bool) (*session, error) {
 		if bad := nn.NonFinite(model); len(bad) > 0 {
 			return nil, fmt.Errorf("--weights %s: NaN or infinite values in %s", d.weights, summarizeNames(bad, 3))
 		}
-		h, err := fileFingerprint(d.weights)
-		if err != nil {
-			return nil, err
-		}
-		s.identity["weights"] = h
+		s.identity["weights"] = stateFingerprint(model)
 	}
 	s.train, s.val = ds.Train, nil
 	if d.valFraction > 0 {
@@ -139,8 +146,19 @@ func parseSession(name string, args []string, t *treatFlags) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.settings = settings(fs, unrecorded...)
+	s.record(fs)
 	return s, nil
+}
+
+// record sets the session's settings from fs, less skip, as they take
+// effect: the doctor layer resolved to the model's default, and the
+// auto-mask threshold only when auto masks are used.
+func (s *session) record(fs *flag.FlagSet, skip ...string) {
+	s.settings = settings(fs, append(skip, unrecorded...)...)
+	s.settings["layer"] = s.layer
+	if s.settings["masks"] != "auto" {
+		delete(s.settings, "auto-threshold")
+	}
 }
 
 func (s *session) path(name string) string { return filepath.Join(s.f.out, name) }
@@ -267,6 +285,10 @@ func (s *session) diagnose(m nn.Module, file, png string, order []int) (*doctor.
 	}
 	dg.Model, dg.Dataset = s.f.model, s.f.dataset
 	dg.Provenance = s.provenance("diagnose", diagnoseKeys)
+	if m != s.model { // the treated model: the record names its weights
+		dg.Provenance.Data = without(s.identity)
+		dg.Provenance.Data["weights"] = stateFingerprint(m)
+	}
 	if err := dg.Save(s.path(file)); err != nil {
 		return nil, err
 	}
@@ -471,11 +493,8 @@ func runReport(args []string) error {
 // treatment's settings (α, β, lr, schedule, epochs) come from the treated
 // run's own record, never from this command's flags.
 func (s *session) report(treated, control []train.EpochRecord) (string, error) {
-	run, err := train.ReadProvenance(s.path("treated.provenance.json"))
+	run, err := s.finishedTreatment(treated, control)
 	if err != nil {
-		return "", fmt.Errorf("%v (run \"modeldoctor treat\" first)", err)
-	}
-	if err := s.checkMade("treated.provenance.json", run, diagnoseKeys, "treat"); err != nil {
 		return "", err
 	}
 	before, err := s.loadDiagnosis()
@@ -505,6 +524,45 @@ func (s *session) report(treated, control []train.EpochRecord) (string, error) {
 		Seed: s.f.seed, Baseline: baseline, Provenance: run,
 	}
 	return doctor.WriteReport(s.f.out, doctor.ReportInput{Summary: sum, Before: before, After: after, Treated: treated, Control: control})
+}
+
+// finishedTreatment returns the treated run's record after checking that
+// the files report reads belong together: made from this session's model,
+// data and diagnosis settings, the control run with the same settings,
+// both histories complete, and treated.safetensors written by the run the
+// record describes (not left by an earlier one).
+func (s *session) finishedTreatment(treated, control []train.EpochRecord) (*train.Provenance, error) {
+	run, err := train.ReadProvenance(s.path("treated.provenance.json"))
+	if err != nil {
+		return nil, fmt.Errorf("%v (run \"modeldoctor treat\" first)", err)
+	}
+	if err := s.checkMade("treated.provenance.json", run, diagnoseKeys, "treat"); err != nil {
+		return nil, err
+	}
+	ctl, err := train.ReadProvenance(s.path("control.provenance.json"))
+	if err != nil {
+		return nil, fmt.Errorf("%v (run \"modeldoctor treat\" first)", err)
+	}
+	if changed := ctl.Changed(run); len(changed) > 0 {
+		return nil, fmt.Errorf("%s: the control was run with other settings than the treated run: %s; rerun \"modeldoctor treat\"", s.path("control.provenance.json"), strings.Join(changed, ", "))
+	}
+	epochs := run.Setting("epochs")
+	for _, h := range []struct {
+		name string
+		recs []train.EpochRecord
+	}{{"treated", treated}, {"control", control}} {
+		if fmt.Sprint(len(h.recs)) != epochs {
+			return nil, fmt.Errorf("%s: %d epochs of the %s epochs treat was run for (interrupted? \"modeldoctor treat --resume\" finishes it)", s.path(h.name+".metrics.jsonl"), len(h.recs), epochs)
+		}
+	}
+	w, err := trainedWith(s.path("treated.safetensors"))
+	if err != nil {
+		return nil, err
+	}
+	if w == nil || w.Created != run.Created {
+		return nil, fmt.Errorf("%s was not written by the treatment in %s (interrupted? \"modeldoctor treat --resume\" finishes it)", s.path("treated.safetensors"), s.path("treated.provenance.json"))
+	}
+	return run, nil
 }
 
 func readHistory(path string) ([]train.EpochRecord, error) {

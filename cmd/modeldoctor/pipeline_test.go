@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,6 +50,14 @@ func TestPipelineRecordsAndChecksProvenance(t *testing.T) {
 		"--model", "lenet", "--dataset", "mnist", "--limit", "700", "--batch", "50"}
 	requireOneLineError(t, cli(t, dir, other...), other, "--limit 700 (was 600)")
 
+	// Resuming the finished training rewrites its weights file; the same
+	// weights keep their identity, so the doctor's files stay valid.
+	ok(append([]string{"train", "--epochs", "2", "--out", out, "--resume"}, common...)...)
+	// The weights say how they were trained: another input size is refused
+	// before any data is read.
+	args = append(append([]string{"sift"}, doc...), "--size", "36")
+	requireOneLineError(t, cli(t, dir, args...), args, "--size 36 (was 32)")
+
 	ok(append([]string{"report"}, doc...)...)
 	var sum struct {
 		Alpha    float64 `json:"alpha"`
@@ -60,6 +69,12 @@ func TestPipelineRecordsAndChecksProvenance(t *testing.T) {
 	if sum.Alpha != 1 || sum.LR != 0.003 || sum.Schedule != "constant" || sum.Epochs != 1 {
 		t.Errorf("summary.json says α %g, lr %g, schedule %q, %d epochs; treat ran α 1, lr 0.003, constant, 1 epoch", sum.Alpha, sum.LR, sum.Schedule, sum.Epochs)
 	}
+	// A treated run whose final weights are missing (interrupted) is not
+	// reported on.
+	must(t, os.Remove(filepath.Join(out, "treated.safetensors")))
+	args = append([]string{"report"}, doc...)
+	requireOneLineError(t, cli(t, dir, args...), args, "treated.safetensors")
+
 	var sift siftFile
 	readJSON(t, filepath.Join(out, "sift.json"), &sift)
 	if sift.Provenance == nil || sift.Provenance.Setting("limit") != "600" || sift.Provenance.Data["doctor_train"] == "" {

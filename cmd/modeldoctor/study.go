@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/modeldoctor/modeldoctor/doctor"
 	"github.com/modeldoctor/modeldoctor/nn"
 	"github.com/modeldoctor/modeldoctor/train"
+	"github.com/modeldoctor/modeldoctor/zoo"
 )
 
 func init() {
@@ -42,29 +44,37 @@ func runStudy(args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := firstError(d.validate(), t.validate(), checkRange("pretrain-epochs", float64(*pre), 1, 1e6, "at least 1")); err != nil {
-		return err
-	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, f := range []string{"model", "seed", "weights"} {
+		if set[f] {
+			return fmt.Errorf("--%s: a study trains its own models; give --models and --seeds", f)
+		}
+	}
+	modelList, seedList, err := parseGrid(*models, *seeds)
+	if err != nil {
+		return err
+	}
+	if err := checkRange("pretrain-epochs", float64(*pre), 1, 1e6, "at least 1"); err != nil {
+		return err
+	}
+	for _, m := range modelList {
+		cell := d
+		cell.model = m
+		if err := firstError(cell.validate(), t.validate()); err != nil {
+			return fmt.Errorf("--models %s: %w", m, err)
+		}
+	}
 	if !set["out"] {
 		d.out = "runs/study"
 	}
-	var seedList []uint64
-	for _, s := range strings.Split(*seeds, ",") {
-		v, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
-		if err != nil {
-			return fmt.Errorf("--seeds %q: %v", *seeds, err)
-		}
-		seedList = append(seedList, v)
-	}
 	root := d.out
 	var rows []studyRow
-	for _, model := range strings.Split(*models, ",") {
+	for _, model := range modelList {
 		for _, seed := range seedList {
 			began := time.Now()
 			run := d // each (model, seed) gets its own folder; completed stages are reused
-			run.model, run.seed = strings.TrimSpace(model), seed
+			run.model, run.seed = model, seed
 			run.out = filepath.Join(root, fmt.Sprintf("%s-seed%d", run.model, seed))
 			run.weights = ""
 			fmt.Fprintf(os.Stderr, "\n==== %s, seed %d → %s\n", run.model, seed, run.out)
@@ -83,6 +93,34 @@ func runStudy(args []string) error {
 	return nil
 }
 
+// parseGrid reads --models and --seeds: known models and seeds, no empty
+// entry, no repeat.
+func parseGrid(models, seeds string) ([]string, []uint64, error) {
+	var ms []string
+	for _, m := range strings.Split(models, ",") {
+		m = strings.TrimSpace(m)
+		if _, err := zoo.Lookup(m); err != nil {
+			return nil, nil, fmt.Errorf("--models %q: %v", models, err)
+		}
+		if slices.Contains(ms, m) {
+			return nil, nil, fmt.Errorf("--models %q: %s twice", models, m)
+		}
+		ms = append(ms, m)
+	}
+	var ss []uint64
+	for _, s := range strings.Split(seeds, ",") {
+		v, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--seeds %q: want comma-separated non-negative integers", seeds)
+		}
+		if slices.Contains(ss, v) {
+			return nil, nil, fmt.Errorf("--seeds %q: %d twice", seeds, v)
+		}
+		ss = append(ss, v)
+	}
+	return ms, ss, nil
+}
+
 // studyOne runs (or resumes) the pipeline for one model and seed.
 func studyOne(d *doctorFlags, t *treatFlags, preEpochs int, fs *flag.FlagSet) (studyRow, error) {
 	w, err := pretrain(d, t, preEpochs, fs)
@@ -94,7 +132,7 @@ func studyOne(d *doctorFlags, t *treatFlags, preEpochs int, fs *flag.FlagSet) (s
 	if err != nil {
 		return studyRow{}, err
 	}
-	s.settings = settings(fs, append(unrecorded, "pretrain-epochs", "models", "seeds")...)
+	s.record(fs, "pretrain-epochs", "models", "seeds")
 	s.settings["model"], s.settings["seed"] = d.model, fmt.Sprint(d.seed)
 	if _, err := os.Stat(s.path("diagnosis.json")); err != nil {
 		if _, err := s.sift(); err != nil {

@@ -60,7 +60,7 @@ func (m *modelFlags) validate() error {
 	if err := firstError(
 		checkDatasetName(m.dataset),
 		checkRange("width", m.width, math.SmallestNonzeroFloat64, 16, "a positive multiplier up to 16"),
-		checkRange("size", float64(m.size), 1, 4096, "a size in pixels from 1 to 4096"),
+		checkRange("size", float64(m.size), 1, 1024, "a size in pixels from 1 to 1024"),
 		checkRange("batch", float64(m.batch), 1, math.Inf(1), "at least 1"),
 		checkRange("workers", float64(m.workers), 1, 256, "1 to 256"),
 		checkRange("limit", float64(m.limit), 0, math.Inf(1), "0 (all) or a number of images"),
@@ -80,6 +80,14 @@ func (m *modelFlags) validate() error {
 	if len(m.meanV) != len(m.stdV) {
 		return fmt.Errorf("--mean has %d values and --std %d: give both, one per channel or one for all", len(m.meanV), len(m.stdV))
 	}
+	for i := range m.meanV {
+		if math.IsNaN(float64(m.meanV[i])) || math.IsInf(float64(m.meanV[i]), 0) {
+			return fmt.Errorf("--mean %s: want finite numbers", m.mean)
+		}
+		if !(m.stdV[i] > 0) || math.IsInf(float64(m.stdV[i]), 0) {
+			return fmt.Errorf("--std %s: want finite positive numbers", m.std)
+		}
+	}
 	switch m.preprocess {
 	case "standard":
 	case "authors":
@@ -90,6 +98,8 @@ func (m *modelFlags) validate() error {
 			return fmt.Errorf("--size %d: --preprocess authors resizes to 32, as the authors' loaders", m.size)
 		case m.inChannels != 0 && m.inChannels != 3:
 			return fmt.Errorf("--in-channels %d: --preprocess authors gives 3-channel images", m.inChannels)
+		case strings.HasPrefix(m.dataset, "folder:"):
+			return fmt.Errorf("--preprocess authors: defined for mnist, fashion-mnist, cifar10 and cifar100, not for an image folder (give --mean and --std)")
 		}
 	default:
 		return fmt.Errorf("--preprocess %q: want standard or authors", m.preprocess)
@@ -130,20 +140,36 @@ func (m *modelFlags) loader(ds *data.Dataset, t data.Transform, shuffle bool) *d
 	return data.NewLoader(ds, data.LoaderOptions{BatchSize: m.batch, Shuffle: shuffle, Seed: m.seed, Transform: t, Workers: m.workers})
 }
 
+// datasetSlug names a data set in file names: an image folder by its
+// directory's name (folder-NAME), never by a path.
+func datasetSlug(dataset string) string {
+	if root, ok := strings.CutPrefix(dataset, "folder:"); ok {
+		return "folder-" + filepath.Base(filepath.Clean(root))
+	}
+	return dataset
+}
+
 // dataIdentity identifies the data a command read: the data set and the
 // fingerprints and sizes of the splits as used (after --limit).
 func dataIdentity(ds *datasetSpec) map[string]string {
-	return map[string]string{
+	id := map[string]string{
 		"dataset": ds.Name, "classes": fmt.Sprint(ds.Train.Classes),
 		"train": ds.Train.Fingerprint(), "train_images": fmt.Sprint(ds.Train.N),
 		"test": ds.Test.Fingerprint(), "test_images": fmt.Sprint(ds.Test.N),
 	}
+	if ds.Mean != nil {
+		// The constants as used, whether given or computed: later stages
+		// normalise with these (see fitWeights).
+		id["norm_mean"], id["norm_std"] = formatFloats(ds.Mean), formatFloats(ds.Std)
+	}
+	return id
 }
 
 // unrecorded are the flags that do not change a result: where files go,
 // how many goroutines prepare batches, whether to resume. The weights are
-// identified by their content (the data identity), not their path.
-var unrecorded = []string{"out", "data", "workers", "resume", "detect-anomaly", "weights"}
+// identified by their content and the normalisation by the constants used
+// (both in the data identity), not by the flags' text.
+var unrecorded = []string{"out", "data", "workers", "resume", "detect-anomaly", "weights", "mean", "std"}
 
 // sgdFlags are the optimisation flags (the authors' recipe by default).
 type sgdFlags struct {
@@ -223,7 +249,10 @@ func runTrain(args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := firstError(mf.validate(), sf.validate(), checkWritable(*out)); err != nil {
+	if err := firstError(mf.validate(), sf.validate()); err != nil {
+		return err
+	}
+	if err := checkWritable(*out); err != nil {
 		return err
 	}
 	ds, model, _, err := mf.build()
@@ -234,11 +263,11 @@ func runTrain(args []string) error {
 	if err != nil {
 		return err
 	}
-	name := mf.model + "-" + mf.dataset
+	name := mf.model + "-" + datasetSlug(mf.dataset)
 	tr := &train.Trainer{
 		Model: model, Opt: opt, Schedule: sched, Classes: ds.Train.NumClasses(),
 		Train: mf.loader(ds.Train, ds.TrainAug, true), Eval: mf.loader(ds.Test, ds.Eval, false),
-		Opts: train.Options{Epochs: sf.epochs, Seed: mf.seed, Dir: *out, Name: filepath.Base(name), Resume: *resume, Log: os.Stderr,
+		Opts: train.Options{Epochs: sf.epochs, Seed: mf.seed, Dir: *out, Name: name, Resume: *resume, Log: os.Stderr,
 			Provenance: train.NewProvenance("train", settings(fs, unrecorded...), dataIdentity(ds))},
 	}
 	fmt.Fprintf(os.Stderr, "training %s (%d parameters) on %s: %d images, %d epochs\n", mf.model, nn.CountParameters(model), mf.dataset, ds.Train.N, sf.epochs)
@@ -264,6 +293,9 @@ func runEval(args []string) error {
 	if err := mf.validate(); err != nil {
 		return err
 	}
+	if err := mf.fitWeights(*weights, false); err != nil {
+		return err
+	}
 	ds, model, _, err := mf.build()
 	if err != nil {
 		return err
@@ -278,33 +310,11 @@ func runEval(args []string) error {
 		if k < len(ds.Test.Classes) {
 			name = ds.Test.Classes[k]
 		}
+		if m.Counts[k] == 0 {
+			fmt.Printf("  class %-12s    n/a  (no test image)\n", name)
+			continue
+		}
 		fmt.Printf("  class %-12s %6.2f%%  (%d images)\n", name, 100*a, m.Counts[k])
 	}
 	return nil
-}
-
-// loadWeights loads a weights file into model strictly and warns on
-// standard error when it holds NaN or infinite values: such a model's
-// accuracy is that of a constant guess, not of the trained network.
-func loadWeights(path string, model nn.Module) error {
-	if _, err := nn.LoadWeights(path, model, true); err != nil {
-		return err
-	}
-	if bad := nn.NonFinite(model); len(bad) > 0 {
-		fmt.Fprintf(os.Stderr, "warning: %s holds NaN or infinite values in %s; its predictions are meaningless\n", path, summarizeNames(bad, 3))
-	}
-	return nil
-}
-
-// summarizeNames lists up to n of the tensors and says how many more
-// there are.
-func summarizeNames(bad []nn.NonFiniteTensor, n int) string {
-	var parts []string
-	for _, b := range bad[:min(n, len(bad))] {
-		parts = append(parts, b.String())
-	}
-	if len(bad) > n {
-		parts = append(parts, fmt.Sprintf("and %d more tensors", len(bad)-n))
-	}
-	return strings.Join(parts, "; ")
 }

@@ -13,6 +13,9 @@ import (
 // checkWritable makes dir and proves a file can be written there, so an
 // unwritable --out is found before the first epoch rather than after it.
 func checkWritable(dir string) error {
+	if dir == "" {
+		return fmt.Errorf("--out is empty: name a directory")
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("--out %s: cannot create the directory: %v", dir, unwrapPath(err))
 	}

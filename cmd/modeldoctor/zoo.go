@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -39,15 +40,16 @@ func runZoo(args []string) error {
 			return err
 		}
 	}
+	if err := firstError(
+		checkRange("classes", float64(*classes), 1, 100000, "1 to 100000"),
+		checkRange("in-channels", float64(*in), 1, 4096, "1 to 4096"),
+		checkRange("size", float64(*size), 1, 1024, "a size in pixels from 1 to 1024"),
+		checkRange("width", *width, math.SmallestNonzeroFloat64, 16, "a positive multiplier up to 16"),
+		checkRange("depth", float64(*depth), 0, 1000, "0 (all) or a nesting depth"),
+	); err != nil {
+		return err
+	}
 	switch {
-	case *classes < 1:
-		return fmt.Errorf("-classes %d: need at least 1", *classes)
-	case *in < 1:
-		return fmt.Errorf("-in-channels %d: need at least 1", *in)
-	case *size < 1:
-		return fmt.Errorf("-size %d: need at least 1", *size)
-	case !(*width > 0):
-		return fmt.Errorf("-width %g: need a positive multiplier", *width)
 	case len(names) > 1:
 		return fmt.Errorf("one model at a time (got %s)", strings.Join(names, ", "))
 	}
