@@ -132,6 +132,8 @@ func TestBadInputsAreOneLine(t *testing.T) {
 		{[]string{"treat", "--weights", "w.safetensors", "--schedule", "constantly"}, "--schedule"},
 		{[]string{"treat", "--weights", "w.safetensors", "--alpha", "-1"}, "--alpha"},
 		{[]string{"treat", "--weights", "w.safetensors", "--beta", "1"}, "--masks"},
+		{[]string{"treat", "--weights", "w.safetensors", "--masks", "auto"}, "--beta"},
+		{[]string{"train", "--dataset", "folder:x", "--data", "y"}, "--data"},
 		{[]string{"diagnose", "--weights", "w.safetensors", "--n-low", "-1"}, "--n-low"},
 		{[]string{"study", "plan"}, "unexpected argument \"plan\""},
 		{[]string{"study", "--seeds", "one"}, "--seeds"},

@@ -363,6 +363,9 @@ func (t *treatFlags) validate() error {
 	if t.beta != 0 && t.spatial == "" {
 		return fmt.Errorf("--beta %g needs --masks (auto or a directory)", t.beta)
 	}
+	if t.beta == 0 && t.spatial != "" {
+		return fmt.Errorf("--masks %s: the spatial constraint is off while --beta is 0; give --beta", t.spatial)
+	}
 	return nil
 }
 

@@ -68,6 +68,9 @@ func (m *modelFlags) validate() error {
 	); err != nil {
 		return err
 	}
+	if m.dataDir != "" && strings.HasPrefix(m.dataset, "folder:") {
+		return fmt.Errorf("--data %s: an image folder is named by --dataset folder:PATH alone", m.dataDir)
+	}
 	if m.width != 1 && !spec.HasWidth {
 		return fmt.Errorf("--width %g: %s has no width multiplier (leave it at 1)", m.width, m.model)
 	}
