@@ -112,6 +112,14 @@ func SetPoolLimit(bytes int64) int64 {
 	return old
 }
 
+// TrimPool empties the free lists, leaving their buffers to the garbage
+// collector, and keeps the cap. Call it between the stages of a program
+// whose tensors change shape (training, then diagnosis, then fine-tuning
+// with a second-order graph): buffers kept for a finished stage's shapes
+// would otherwise stay live, and the collector sizes the heap by what is
+// live.
+func TrimPool() { SetPoolLimit(SetPoolLimit(0)) }
+
 // sizeClass returns the class of a buffer of n elements and the capacity
 // every buffer of that class has.
 func sizeClass(n int) (int, int) {

@@ -91,3 +91,23 @@ func TestPoolLimit(t *testing.T) {
 		t.Error("a buffer beyond the limit was kept")
 	}
 }
+
+func TestTrimPool(t *testing.T) {
+	a := Zeros(5000)
+	if !Release(a) || Stats().HeldBytes == 0 {
+		t.Fatal("a released buffer was not kept")
+	}
+	limit := SetPoolLimit(1 << 30)
+	SetPoolLimit(limit)
+	TrimPool()
+	if Stats().HeldBytes != 0 {
+		t.Errorf("TrimPool left %d bytes in the free lists", Stats().HeldBytes)
+	}
+	if got := SetPoolLimit(limit); got != limit {
+		t.Errorf("TrimPool changed the cap to %d, want %d", got, limit)
+	}
+	b := Zeros(5000)
+	if !Release(b) || Stats().HeldBytes == 0 {
+		t.Error("after TrimPool the free lists no longer keep buffers")
+	}
+}

@@ -208,6 +208,7 @@ type siftFile struct {
 
 func (s *session) sift() (doctor.SiftResult, error) {
 	r := doctor.SiftWith(s.model, s.f.loader(s.train, s.ds.Eval, false), s.classes(), s.f.nHigh, s.f.nLow, s.runOptions())
+	tensor.TrimPool() // the next stage has other shapes
 	b, err := json.Marshal(siftFile{Provenance: s.provenance("sift", siftKeys), SiftResult: r})
 	if err != nil {
 		return r, err
@@ -280,6 +281,7 @@ func (s *session) diagnose(m nn.Module, file, png string, order []int) (*doctor.
 		return nil, err
 	}
 	dg, err := doctor.DiagnoseWith(m, s.layer, s.train, s.ds.Eval, sift.High, s.f.theta, s.runOptions())
+	tensor.TrimPool()
 	if err != nil {
 		return nil, err
 	}
@@ -417,6 +419,7 @@ func (s *session) treat(t *treatFlags) (*doctor.TreatResult, error) {
 		res, err = doctor.Treat(cfg)
 		return err
 	})
+	tensor.TrimPool()
 	if err != nil {
 		return nil, err
 	}
