@@ -24,26 +24,26 @@ type RunSummary struct {
 
 // Summary is the report's JSON.
 type Summary struct {
-	Model      string            `json:"model"`
-	Layer      string            `json:"layer"`
-	Dataset    string            `json:"dataset"`
-	Classes    []string          `json:"classes"`
-	Alpha      float64           `json:"alpha"`
-	Beta       float64           `json:"beta"`
-	Theta      float64           `json:"theta"`
-	Epochs     int               `json:"epochs"`
-	LR         float64           `json:"lr"`
-	Schedule   string            `json:"schedule"` // the learning-rate schedule, e.g. "cosine"
-	Seed       uint64            `json:"seed"`
-	Baseline   train.Metrics     `json:"baseline_test"`
-	Treated    RunSummary        `json:"treated"`
-	Control    RunSummary        `json:"control"`
-	GainLast   float64           `json:"gain_vs_control_last"`
-	GainBest   float64           `json:"gain_vs_control_best"`
-	SparsityB  []float64         `json:"sparsity_before"`
-	SparsityA  []float64         `json:"sparsity_after"`
-	Versions   map[string]string `json:"versions"`
-	Commands   []string          `json:"commands,omitempty"`
+	Model     string            `json:"model"`
+	Layer     string            `json:"layer"`
+	Dataset   string            `json:"dataset"`
+	Classes   []string          `json:"classes"`
+	Alpha     float64           `json:"alpha"`
+	Beta      float64           `json:"beta"`
+	Theta     float64           `json:"theta"`
+	Epochs    int               `json:"epochs"`
+	LR        float64           `json:"lr"`
+	Schedule  string            `json:"schedule"` // the learning-rate schedule, e.g. "cosine"
+	Seed      uint64            `json:"seed"`
+	Baseline  train.Metrics     `json:"baseline_test"`
+	Treated   RunSummary        `json:"treated"`
+	Control   RunSummary        `json:"control"`
+	GainLast  float64           `json:"gain_vs_control_last"`
+	GainBest  float64           `json:"gain_vs_control_best"`
+	SparsityB []float64         `json:"sparsity_before"`
+	SparsityA []float64         `json:"sparsity_after"`
+	Versions  map[string]string `json:"versions"`
+	Commands  []string          `json:"commands,omitempty"`
 	// Provenance is the treated run's record: the settings and data the
 	// numbers above came from.
 	Provenance *train.Provenance `json:"provenance,omitempty"`
