@@ -9,13 +9,17 @@ import (
 
 // Metrics summarise a pass over a data set.
 type Metrics struct {
-	Loss     float64            `json:"loss"`
-	Accuracy float64            `json:"accuracy"` // top-1, in [0, 1]
-	PerClass []float64          `json:"per_class"`
-	Counts   []int              `json:"counts"`    // samples per true class
-	Confused [][]int            `json:"confusion"` // [true][predicted]
-	Samples  int                `json:"samples"`
-	Extra    map[string]float64 `json:"extra,omitempty"`
+	Loss     float64   `json:"loss"`
+	Accuracy float64   `json:"accuracy"` // top-1, in [0, 1]
+	PerClass []float64 `json:"per_class"`
+	Counts   []int     `json:"counts"`    // samples per true class
+	Confused [][]int   `json:"confusion"` // [true][predicted]
+	Samples  int       `json:"samples"`
+	// Correct, when asked for (Options.RecordCorrect), says which samples
+	// were classified correctly, in the loader's order: a bitmap, base64
+	// (see CorrectBits). Paired tests between two models need it.
+	Correct string             `json:"correct,omitempty"`
+	Extra   map[string]float64 `json:"extra,omitempty"`
 }
 
 // BatchTensor converts a loader batch to an [N,C,H,W] tensor (sharing X).
@@ -25,10 +29,21 @@ func BatchTensor(b data.Batch) *tensor.Tensor { return tensor.New(b.X, b.N, b.C,
 // unshuffled loader) and returns cross-entropy, top-1 and per-class
 // accuracy and the confusion matrix. The model's mode is restored.
 func Evaluate(m nn.Module, loader *data.Loader, classes int) Metrics {
+	return evaluate(m, loader, classes, false)
+}
+
+// EvaluateCorrect is Evaluate that also records which samples were
+// classified correctly (Metrics.Correct).
+func EvaluateCorrect(m nn.Module, loader *data.Loader, classes int) Metrics {
+	return evaluate(m, loader, classes, true)
+}
+
+func evaluate(m nn.Module, loader *data.Loader, classes int, record bool) Metrics {
 	wasTraining := m.ModuleBase().Training()
 	nn.SetTraining(m, false)
 	defer nn.SetTraining(m, wasTraining)
 	acc := newAccumulator(classes)
+	acc.record = record
 	autograd.NoGrad(func() {
 		for b := range loader.Epoch(0) {
 			logits := nn.Forward(m, autograd.Const(BatchTensor(b)))
@@ -44,6 +59,8 @@ type accumulator struct {
 	lossSum  float64
 	n        int
 	confused [][]int
+	record   bool
+	correct  []bool
 }
 
 func newAccumulator(k int) *accumulator {
@@ -59,6 +76,9 @@ func (a *accumulator) add(logits *tensor.Tensor, labels []int, loss float64) {
 	pred := tensor.ArgMax(logits, 1, false).Data()
 	for i, y := range labels {
 		a.confused[y][int(pred[i])]++
+		if a.record {
+			a.correct = append(a.correct, int(pred[i]) == y)
+		}
 	}
 	a.lossSum += loss * float64(len(labels))
 	a.n += len(labels)
@@ -76,6 +96,9 @@ func (a *accumulator) metrics() Metrics {
 		if m.Counts[y] > 0 {
 			m.PerClass[y] = float64(a.confused[y][y]) / float64(m.Counts[y])
 		}
+	}
+	if a.record {
+		m.Correct = EncodeCorrect(a.correct)
 	}
 	if a.n > 0 {
 		m.Loss = a.lossSum / float64(a.n)

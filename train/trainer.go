@@ -41,6 +41,9 @@ type Options struct {
 	Log io.Writer
 	// Progress forces the live bar on (true) regardless of the writer.
 	Progress bool
+	// RecordCorrect records, after every epoch, which test and validation
+	// samples the model classified correctly (Metrics.Correct).
+	RecordCorrect bool
 	// Provenance, when set, is written beside the outputs (NAME.provenance.json),
 	// into the checkpoint and the final weights; a resume whose provenance
 	// differs from the checkpoint's is refused, naming each change.
@@ -49,14 +52,16 @@ type Options struct {
 
 // EpochRecord is one line of the metrics log.
 type EpochRecord struct {
-	Epoch     int                `json:"epoch"` // 1-based
-	LR        float64            `json:"lr"`
-	TrainLoss float64            `json:"train_loss"`
-	TrainAcc  float64            `json:"train_accuracy"`
-	Eval      Metrics            `json:"eval"`
-	Val       *Metrics           `json:"val,omitempty"`
-	Seconds   float64            `json:"seconds"`
-	Extra     map[string]float64 `json:"extra,omitempty"`
+	Epoch     int      `json:"epoch"` // 1-based
+	LR        float64  `json:"lr"`
+	TrainLoss float64  `json:"train_loss"`
+	TrainAcc  float64  `json:"train_accuracy"`
+	Eval      Metrics  `json:"eval"`
+	Val       *Metrics `json:"val,omitempty"`
+	Seconds   float64  `json:"seconds"`
+	// TrainSeconds is the training part of Seconds (no evaluation).
+	TrainSeconds float64            `json:"train_seconds,omitempty"`
+	Extra        map[string]float64 `json:"extra,omitempty"`
 }
 
 // Trainer runs epochs of training and evaluation.
@@ -186,11 +191,12 @@ func (t *Trainer) epoch(e int, params []*autograd.Value) (rec EpochRecord, err e
 	if len(extra) > 0 {
 		rec.Extra = extra
 	}
+	rec.TrainSeconds = time.Since(began).Seconds()
 	if t.Eval != nil {
-		rec.Eval = Evaluate(t.Model, t.Eval, t.Classes)
+		rec.Eval = evaluate(t.Model, t.Eval, t.Classes, t.Opts.RecordCorrect)
 	}
 	if t.Val != nil {
-		v := Evaluate(t.Model, t.Val, t.Classes)
+		v := evaluate(t.Model, t.Val, t.Classes, t.Opts.RecordCorrect)
 		rec.Val = &v
 	}
 	rec.Seconds = time.Since(began).Seconds()
