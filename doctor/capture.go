@@ -11,7 +11,10 @@ import (
 
 // forwardCapturing runs m on x and returns the logits and the output A of
 // the named layer, which stays in the graph so that gradients can be taken
-// with respect to it.
+// with respect to it. The layer is usually the doctor convolution; where
+// the authors' PyTorch follows it with an in-place op, the caller names that
+// op instead (zoo.Spec.CaptureLayer), since the op rebases the tensor their
+// hook holds and their gradient is taken at its output.
 func forwardCapturing(m nn.Module, layer string, x *autograd.Value) (logits, a *autograd.Value, err error) {
 	l, err := nn.Find(m, layer)
 	if err != nil {
@@ -27,7 +30,7 @@ func forwardCapturing(m nn.Module, layer string, x *autograd.Value) (logits, a *
 		return nil, nil, fmt.Errorf("doctor layer %q was not run by the model's forward pass", layer)
 	}
 	if len(a.Shape()) != 4 {
-		return nil, nil, fmt.Errorf("doctor layer %q outputs shape %v; want a convolution's [N,C,H,W]", layer, a.Shape())
+		return nil, nil, fmt.Errorf("doctor layer %q outputs shape %v; want a feature map [N,C,H,W]", layer, a.Shape())
 	}
 	return logits, a, nil
 }

@@ -13,6 +13,7 @@ func init() {
 	Register(Spec{
 		Name:        "alexnet",
 		DoctorLayer: "features.10",
+		CaptureAt:   "features.11", // the authors' ReLU(inplace=True)
 		HasWidth:    true,
 		Paper:       true,
 		Build:       newAlexNet,

@@ -39,6 +39,13 @@ type Spec struct {
 	// DoctorLayer is the dotted name of the convolution whose output Model
 	// Doctor constrains (taken before the batch norm that follows it).
 	DoctorLayer string
+	// CaptureAt, where set, names the module whose output stands for
+	// DoctorLayer's when the gradient is taken. The authors' PyTorch hooks
+	// the convolution, but where an in-place op follows it (AlexNet's
+	// nn.ReLU(inplace=True)) that op overwrites the hooked tensor and
+	// rebases its autograd history, so their gradient is in effect taken
+	// at the op's output. Empty: DoctorLayer itself.
+	CaptureAt string
 	// HasWidth reports whether Config.Width changes the network.
 	HasWidth bool
 	// Build constructs the network for a normalised config, drawing
@@ -46,6 +53,16 @@ type Spec struct {
 	Build func(c Config, r *tensor.RNG) nn.Module
 	// Paper marks the 16 classifiers of the Model Doctor paper.
 	Paper bool
+}
+
+// CaptureLayer is the module whose output Model Doctor diagnoses and
+// constrains by default: CaptureAt where set, else DoctorLayer. Passing
+// DoctorLayer instead takes the plain convolution output.
+func (s Spec) CaptureLayer() string {
+	if s.CaptureAt != "" {
+		return s.CaptureAt
+	}
+	return s.DoctorLayer
 }
 
 var specs = map[string]Spec{}
