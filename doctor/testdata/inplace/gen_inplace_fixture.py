@@ -13,7 +13,7 @@ convolution features.10 is followed by nn.ReLU(inplace=True).
                 penalty (core/grad_constraint.py, alpha 1) for a fixed mask
                 with its gradient at classifier.6.weight
 
-Run:  /usr/bin/python3 doctor/testdata/inplace/gen_inplace_fixture.py
+Run:  python3 doctor/testdata/inplace/gen_inplace_fixture.py
 (needs python3-torch and python3-numpy)
 """
 import json, os
