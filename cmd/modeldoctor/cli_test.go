@@ -135,8 +135,20 @@ func TestBadInputsAreOneLine(t *testing.T) {
 		{[]string{"treat", "--weights", "w.safetensors", "--masks", "auto"}, "--beta"},
 		{[]string{"train", "--dataset", "folder:x", "--data", "y"}, "--data"},
 		{[]string{"diagnose", "--weights", "w.safetensors", "--n-low", "-1"}, "--n-low"},
-		{[]string{"study", "plan"}, "unexpected argument \"plan\""},
-		{[]string{"study", "--seeds", "one"}, "--seeds"},
+		{[]string{"study"}, "study plan"},
+		{[]string{"study", "frobnicate"}, "unknown command"},
+		{[]string{"study", "plan", "--seeds", "one"}, "--seeds"},
+		{[]string{"study", "plan", "--seeds", "3-1"}, "--seeds"},
+		{[]string{"study", "plan", "--alphas", "0"}, "--alphas"},
+		{[]string{"study", "plan", "--models", "nope"}, "--models"},
+		{[]string{"study", "plan", "--models", "lenet:0.5"}, "width"},
+		{[]string{"study", "plan", "--datasets", "imagenet"}, "--datasets"},
+		{[]string{"study", "plan", "--val", "0"}, "val_fraction"},
+		{[]string{"study", "plan", "extra"}, "unexpected argument"},
+		{[]string{"study", "run"}, "--plan"},
+		{[]string{"study", "run", "--plan", filepath.Join(dir, "missing.json")}, "missing.json"},
+		{[]string{"study", "run", "--plan", notDir}, "not a study plan"},
+		{[]string{"study", "merge"}, "--plan"},
 		{[]string{"demo", "--pretrain-epochs", "0"}, "--pretrain-epochs"},
 		{[]string{"zoo", "--size", "0"}, "--size"},
 		{[]string{"zoo", "--size", "100000", "lenet"}, "--size"},
@@ -148,12 +160,6 @@ func TestBadInputsAreOneLine(t *testing.T) {
 		{[]string{"train", "--mean", "0.1", "--std", "Inf"}, "--std"},
 		{[]string{"train", "--preprocess", "authors", "--dataset", "folder:x"}, "--preprocess"},
 		{[]string{"train", "--size", "5000"}, "--size"},
-		{[]string{"study", "--models", "lenet,bogus"}, "bogus"},
-		{[]string{"study", "--models", "lenet,"}, "--models"},
-		{[]string{"study", "--models", "lenet,lenet"}, "twice"},
-		{[]string{"study", "--model", "simplecnn"}, "--model"},
-		{[]string{"study", "--weights", "w.safetensors"}, "--weights"},
-		{[]string{"study", "--models", "simplecnn,lenet", "--width", "0.5"}, "--width"},
 		{[]string{"sift", "--weights", "missing.safetensors"}, "missing.safetensors"},
 		{[]string{"sift", "--weights", pth, "--layer", "nope", "--limit", "100"}, "--layer"},
 		{[]string{"bench"}, "bench kernels"},
@@ -169,7 +175,7 @@ func TestBadInputsAreOneLine(t *testing.T) {
 // exit 0 for every command and subcommand.
 func TestHelpExitsZero(t *testing.T) {
 	dir := t.TempDir()
-	runs := [][]string{{"help"}, {"-h"}, {"--help"}, {"bench", "-h"}}
+	runs := [][]string{{"help"}, {"-h"}, {"--help"}, {"bench", "-h"}, {"study", "-h"}, {"study", "--help"}}
 	for _, name := range sortedNames(commands) {
 		for _, h := range []string{"-h", "--help"} {
 			runs = append(runs, append(strings.Fields(name), h))

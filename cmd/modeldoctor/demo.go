@@ -56,7 +56,7 @@ func runDemo(args []string) error {
 	}
 	began := time.Now()
 	if d.weights == "" {
-		w, err := pretrain(&d, &t, *pre, fs)
+		w, _, err := pretrain(&d, &t, pretraining{epochs: *pre, lr: 0.05}, settings(fs))
 		if err != nil {
 			return err
 		}
@@ -87,37 +87,50 @@ func runDemo(args []string) error {
 	return nil
 }
 
+// pretraining is the plain training a demo or a study cell starts with:
+// SGD with cosine annealing from lr.
+type pretraining struct {
+	epochs int
+	lr     float64
+	// val also evaluates the validation hold-out after every epoch, so
+	// the curve shows whether training reached a plateau.
+	val bool
+}
+
 // pretrain trains the model plainly on the training split (less the
-// validation hold-out) and returns the weights file; it resumes an
-// interrupted run.
+// validation hold-out) and returns the weights file and the run's
+// history; it resumes an interrupted run.
 //
-// Its provenance is that of the model and data flags in fs (the doctor's
-// and treatment's own flags do not change it) with the fixed recipe below.
-func pretrain(d *doctorFlags, t *treatFlags, epochs int, fs *flag.FlagSet) (string, error) {
+// Its provenance is the model and data settings in base (the doctor's and
+// treatment's own flags do not change it) with the recipe p.
+func pretrain(d *doctorFlags, t *treatFlags, p pretraining, base map[string]string) (string, []train.EpochRecord, error) {
 	s, err := d.open(false)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	recipe := only(settings(fs), "model", "dataset", "width", "size", "batch", "limit", "in-channels", "mean", "std", "preprocess", "seed", "val", "momentum", "wd")
-	recipe["epochs"], recipe["lr"], recipe["schedule"] = fmt.Sprint(epochs), "0.05", "cosine"
+	recipe := only(base, "model", "dataset", "width", "size", "batch", "limit", "in-channels", "preprocess", "seed", "val", "momentum", "wd")
+	recipe["epochs"], recipe["lr"], recipe["schedule"] = fmt.Sprint(p.epochs), fmt.Sprint(p.lr), "cosine"
 	recipe["model"], recipe["seed"] = d.model, fmt.Sprint(d.seed) // a study sets them per cell
 
-	fmt.Fprintf(os.Stderr, "== pre-train %s on %s (%d images, %d epochs)\n", d.model, d.dataset, s.train.N, epochs)
-	opt, sched, err := (&sgdFlags{epochs: epochs, lr: 0.05, momentum: t.momentum, weightDecay: t.weightDecay, schedule: "cosine"}).make(s.model)
+	fmt.Fprintf(os.Stderr, "== pre-train %s on %s (%d images, %d epochs)\n", d.model, d.dataset, s.train.N, p.epochs)
+	opt, sched, err := (&sgdFlags{epochs: p.epochs, lr: p.lr, momentum: t.momentum, weightDecay: t.weightDecay, schedule: "cosine"}).make(s.model)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	tr := &train.Trainer{
 		Model: s.model, Opt: opt, Schedule: sched, Classes: s.classes(),
 		Train: d.loader(s.train, s.ds.TrainAug, true), Eval: d.loader(s.ds.Test, s.ds.Eval, false),
-		Opts: train.Options{Epochs: epochs, Seed: d.seed, Dir: d.out, Name: "pretrained", Resume: true, Log: os.Stderr,
+		Opts: train.Options{Epochs: p.epochs, Seed: d.seed, Dir: d.out, Name: "pretrained", Resume: true, Log: os.Stderr,
 			Provenance: train.NewProvenance("pretrain", recipe, dataIdentity(s.ds))},
+	}
+	if p.val && s.val != nil {
+		tr.Val = d.loader(s.val, s.ds.Eval, false)
 	}
 	err = t.withAnomaly(tr.Run)
 	tensor.TrimPool() // sift, diagnose and treat have other shapes
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	fmt.Fprintf(os.Stderr, "pre-trained: %d parameters, weights %s\n", nn.CountParameters(s.model), tr.WeightsPath())
-	return filepath.Clean(tr.WeightsPath()), nil
+	return filepath.Clean(tr.WeightsPath()), tr.History, nil
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/modeldoctor/modeldoctor/data"
@@ -99,7 +100,9 @@ func (d *doctorFlags) open(needWeights bool) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &session{f: d, ds: ds, model: model, spec: spec, layer: spec.DoctorLayer}
+	// The captured layer: the doctor conv, or where the authors' hook in
+	// effect reads it (AlexNet: after its in-place ReLU).
+	s := &session{f: d, ds: ds, model: model, spec: spec, layer: spec.CaptureLayer()}
 	if d.layer != "" {
 		s.layer = d.layer
 	}
@@ -588,4 +591,15 @@ func readHistory(path string) ([]train.EpochRecord, error) {
 		return nil, fmt.Errorf("%s: no epochs", path)
 	}
 	return h, nil
+}
+
+// settingsMap is what settings() records for these flags, built from the
+// values (for a study cell, which has no flag set): the model, data and
+// doctor settings, formatted as the flag package formats them.
+func (d *doctorFlags) settingsMap() map[string]string {
+	m := d.modelSettings()
+	m["batch"], m["limit"], m["seed"] = strconv.Itoa(d.batch), strconv.Itoa(d.limit), strconv.FormatUint(d.seed, 10)
+	m["val"], m["theta"] = strconv.FormatFloat(d.valFraction, 'g', -1, 64), strconv.FormatFloat(d.theta, 'g', -1, 64)
+	m["n"], m["n-low"] = strconv.Itoa(d.nHigh), strconv.Itoa(d.nLow)
+	return m
 }

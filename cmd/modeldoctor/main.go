@@ -28,16 +28,16 @@ func run(args []string) (status int) {
 	}
 	name := args[0]
 	rest := args[1:]
-	if name == "bench" {
+	if hasSubcommands(name) {
 		if len(rest) == 0 || rest[0] == "-h" || rest[0] == "--help" {
-			usage("bench ")
+			usage(name + " ")
 			if len(rest) == 0 {
-				fmt.Fprintln(os.Stderr, "modeldoctor bench: name what to time (bench kernels)")
+				fmt.Fprintf(os.Stderr, "modeldoctor %s: name a subcommand (%s)\n", name, strings.Join(subcommands(name), ", "))
 				return 1
 			}
 			return 0
 		}
-		name, rest = "bench "+rest[0], rest[1:]
+		name, rest = name+" "+rest[0], rest[1:]
 	}
 	cmd, ok := commands[name]
 	if !ok {
@@ -64,6 +64,19 @@ func run(args []string) (status int) {
 	}
 	return 0
 }
+
+// subcommands lists the commands named "name SUB".
+func subcommands(name string) []string {
+	var out []string
+	for _, n := range sortedNames(commands) {
+		if strings.HasPrefix(n, name+" ") {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func hasSubcommands(name string) bool { return len(subcommands(name)) > 0 }
 
 // usage lists the commands whose names start with prefix.
 func usage(prefix string) {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -10,203 +8,255 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/modeldoctor/modeldoctor/doctor"
-	"github.com/modeldoctor/modeldoctor/nn"
-	"github.com/modeldoctor/modeldoctor/train"
+	"github.com/modeldoctor/modeldoctor/study"
 	"github.com/modeldoctor/modeldoctor/zoo"
 )
 
 func init() {
-	commands["study"] = command{"repeat train → diagnose → treat/control over models and seeds; table of baseline, treated and control accuracy", runStudy}
+	commands["study plan"] = command{"write a study's plan: its protocol and grid of cells (model, width, data set, seed)", runStudyPlan}
+	commands["study run"] = command{"run cells of a plan (--cell K, --shard I/N, or all), resumably; a finished cell is skipped", runStudyRun}
+	commands["study merge"] = command{"build a study's tables and plot from its cell result files", runStudyMerge}
 }
 
-// studyRow is one (model, seed) outcome, test top-1 at the last epoch.
-type studyRow struct {
-	Model    string  `json:"model"`
-	Seed     uint64  `json:"seed"`
-	Baseline float64 `json:"baseline"`
-	Treated  float64 `json:"treated"`
-	Control  float64 `json:"control"`
-	Seconds  float64 `json:"seconds"`
-}
-
-func runStudy(args []string) error {
-	fs := newFlagSet("study")
-	var d doctorFlags
-	var t treatFlags
-	d.register(fs)
-	t.register(fs)
-	models := fs.String("models", "lenet", "comma-separated zoo models")
-	seeds := fs.String("seeds", "1,2,3", "comma-separated seeds")
-	pre := fs.Int("pretrain-epochs", 5, "epochs of plain training before the diagnosis")
+func runStudyPlan(args []string) error {
+	fs := newFlagSet("study plan")
+	def := study.DefaultProtocol()
+	name := fs.String("name", "fashion-mnist", "the study's name (recorded in every result file)")
+	models := fs.String("models", "lenet,simplecnn", "comma-separated models, NAME or NAME:WIDTH")
+	datasets := fs.String("datasets", "fashion-mnist", "comma-separated data sets: "+datasetNames)
+	seeds := fs.String("seeds", "1-5", "seeds: a list (1,2,3) or a range (1-5)")
+	alphas := fs.String("alphas", joinFloats(def.Alphas), "the α grid of Model Doctor's channel constraint")
+	factors := fs.String("lr-factors", joinFloats(def.LRFactors), "fine-tuning learning rates as multiples of the pre-training one (1: the authors' restart)")
+	p := def
+	fs.IntVar(&p.PretrainEpochs, "pretrain-epochs", def.PretrainEpochs, "epochs of pre-training (cosine schedule)")
+	fs.Float64Var(&p.PretrainLR, "pretrain-lr", def.PretrainLR, "pre-training learning rate")
+	fs.IntVar(&p.FinetuneEpochs, "finetune-epochs", def.FinetuneEpochs, "epochs of every fine-tuning run")
+	fs.IntVar(&p.Batch, "batch", def.Batch, "batch size")
+	fs.IntVar(&p.Size, "size", def.Size, "input size in pixels")
+	fs.Float64Var(&p.ValFraction, "val", def.ValFraction, "fraction of the training split held out (stratified) for every choice")
+	fs.IntVar(&p.Limit, "limit", 0, "stratified subset of the training split (0: all; for quick looks, not results)")
+	fs.IntVar(&p.N, "n", def.N, "high-confidence images per class to diagnose from")
+	fs.IntVar(&p.NLow, "n-low", def.NLow, "low-confidence images per class")
+	fs.Float64Var(&p.Theta, "theta", def.Theta, "mask threshold")
+	out := fs.String("out", "", "plan file to write (default: studies/NAME/plan.json)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	for _, f := range []string{"model", "seed", "weights"} {
-		if set[f] {
-			return fmt.Errorf("--%s: a study trains its own models; give --models and --seeds", f)
-		}
+	var err error
+	if p.Alphas, err = parseFloatList("alphas", *alphas); err != nil {
+		return err
 	}
-	modelList, seedList, err := parseGrid(*models, *seeds)
+	if p.LRFactors, err = parseFloatList("lr-factors", *factors); err != nil {
+		return err
+	}
+	seedList, err := parseSeeds(*seeds)
 	if err != nil {
 		return err
 	}
-	if err := checkRange("pretrain-epochs", float64(*pre), 1, 1e6, "at least 1"); err != nil {
+	var ms, ds []string
+	for _, m := range strings.Split(*models, ",") {
+		ms = append(ms, strings.TrimSpace(m))
+	}
+	for _, d := range strings.Split(*datasets, ",") {
+		d = strings.TrimSpace(d)
+		if err := checkDatasetName(d); err != nil {
+			return fmt.Errorf("--datasets: %v", err)
+		}
+		ds = append(ds, d)
+	}
+	cells, err := study.Grid(ms, ds, seedList)
+	if err != nil {
+		return fmt.Errorf("--models: %v", err)
+	}
+	for _, c := range cells {
+		spec, err := zoo.Lookup(c.Model)
+		if err != nil {
+			return fmt.Errorf("--models: %v", err)
+		}
+		if c.Width != 1 && !spec.HasWidth {
+			return fmt.Errorf("--models %s:%g: %s has no width multiplier", c.Model, c.Width, c.Model)
+		}
+	}
+	plan := &study.Plan{Name: *name, Protocol: p, Cells: cells}
+	if err := plan.Validate(); err != nil {
+		return fmt.Errorf("plan: %v", err)
+	}
+	path := *out
+	if path == "" {
+		path = filepath.Join("studies", *name, "plan.json")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("--out %s: %v", path, unwrapPath(err))
+	}
+	if err := study.WritePlan(path, plan); err != nil {
 		return err
 	}
-	for _, m := range modelList {
-		cell := d
-		cell.model = m
-		if err := firstError(cell.validate(), t.validate()); err != nil {
-			return fmt.Errorf("--models %s: %w", m, err)
-		}
-	}
-	if !set["out"] {
-		d.out = "runs/study"
-	}
-	root := d.out
-	var rows []studyRow
-	for _, model := range modelList {
-		for _, seed := range seedList {
-			began := time.Now()
-			run := d // each (model, seed) gets its own folder; completed stages are reused
-			run.model, run.seed = model, seed
-			run.out = filepath.Join(root, fmt.Sprintf("%s-seed%d", run.model, seed))
-			run.weights = ""
-			fmt.Fprintf(os.Stderr, "\n==== %s, seed %d → %s\n", run.model, seed, run.out)
-			row, err := studyOne(&run, &t, *pre, fs)
-			if err != nil {
-				return fmt.Errorf("%s seed %d: %w", run.model, seed, err)
-			}
-			row.Seconds = time.Since(began).Seconds()
-			rows = append(rows, row)
-			if err := writeStudy(root, d.dataset, rows, *pre, t.epochs, t.alpha); err != nil {
-				return err
-			}
-		}
-	}
-	fmt.Printf("study table: %s\n", filepath.Join(root, "study.md"))
+	fmt.Printf("plan %s: %d cells → %s\n", *name, len(cells), path)
 	return nil
 }
 
-// parseGrid reads --models and --seeds: known models and seeds, no empty
-// entry, no repeat.
-func parseGrid(models, seeds string) ([]string, []uint64, error) {
-	var ms []string
-	for _, m := range strings.Split(models, ",") {
-		m = strings.TrimSpace(m)
-		if _, err := zoo.Lookup(m); err != nil {
-			return nil, nil, fmt.Errorf("--models %q: %v", models, err)
-		}
-		if slices.Contains(ms, m) {
-			return nil, nil, fmt.Errorf("--models %q: %s twice", models, m)
-		}
-		ms = append(ms, m)
+func runStudyRun(args []string) error {
+	fs := newFlagSet("study run")
+	planPath := fs.String("plan", "", "the plan file (from \"study plan\")")
+	cellFlag := fs.String("cell", "", "cells to run: indices into the plan's cells, e.g. 3 or 0,4,7 (a scheduler's array index)")
+	shard := fs.String("shard", "", "run shard I of N: the cells whose index is I mod N (e.g. 2/8)")
+	results := fs.String("results", "", "directory of the cell result files (default: cells/ beside the plan)")
+	work := fs.String("work", "", "directory of checkpoints and intermediate files (default: runs/study/NAME)")
+	workers := fs.Int("workers", 2, "goroutines preparing batches")
+	if err := parse(fs, args); err != nil {
+		return err
 	}
-	var ss []uint64
-	for _, s := range strings.Split(seeds, ",") {
-		v, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
+	if *planPath == "" {
+		return fmt.Errorf("--plan is required (write one with \"modeldoctor study plan\")")
+	}
+	if err := checkRange("workers", float64(*workers), 1, 256, "1 to 256"); err != nil {
+		return err
+	}
+	plan, err := study.ReadPlan(*planPath)
+	if err != nil {
+		return fmt.Errorf("--plan: %v", err)
+	}
+	cells, err := selectCells(len(plan.Cells), *cellFlag, *shard)
+	if err != nil {
+		return err
+	}
+	if *results == "" {
+		*results = filepath.Join(filepath.Dir(*planPath), "cells")
+	}
+	if *work == "" {
+		*work = filepath.Join("runs", "study", plan.Name)
+	}
+	for _, dir := range []string{*results, *work} {
+		if err := checkWritable(dir); err != nil {
+			return err
+		}
+	}
+	for _, i := range cells {
+		if err := runCell(plan, i, *results, *work, *workers); err != nil {
+			return fmt.Errorf("cell %d (%s): %w", i, plan.Cells[i].ID(), err)
+		}
+	}
+	return nil
+}
+
+func runStudyMerge(args []string) error {
+	fs := newFlagSet("study merge")
+	planPath := fs.String("plan", "", "the plan file")
+	results := fs.String("results", "", "directory of the cell result files (default: cells/ beside the plan)")
+	out := fs.String("out", "", "directory for table.md, table.json, timing.md and the plot (default: beside the plan)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *planPath == "" {
+		return fmt.Errorf("--plan is required")
+	}
+	plan, err := study.ReadPlan(*planPath)
+	if err != nil {
+		return fmt.Errorf("--plan: %v", err)
+	}
+	if *results == "" {
+		*results = filepath.Join(filepath.Dir(*planPath), "cells")
+	}
+	if *out == "" {
+		*out = filepath.Dir(*planPath)
+	}
+	if err := checkWritable(*out); err != nil {
+		return err
+	}
+	rs, err := study.ReadResults(*results)
+	if err != nil {
+		return fmt.Errorf("--results: %v", err)
+	}
+	sum, err := study.Merge(plan, rs)
+	if err != nil {
+		return err
+	}
+	if err := study.WriteSummary(*out, sum, *results); err != nil {
+		return err
+	}
+	fmt.Printf("%d of %d cells merged: %s\n", sum.Cells, len(plan.Cells), filepath.Join(*out, "table.md"))
+	return nil
+}
+
+// selectCells turns --cell and --shard into plan indices (all cells when
+// neither is given).
+func selectCells(n int, cells, shard string) ([]int, error) {
+	if cells != "" && shard != "" {
+		return nil, fmt.Errorf("--cell and --shard: give one")
+	}
+	var out []int
+	switch {
+	case cells != "":
+		for _, f := range strings.Split(cells, ",") {
+			i, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || i < 0 || i >= n {
+				return nil, fmt.Errorf("--cell %q: want indices from 0 to %d (the plan has %d cells)", cells, n-1, n)
+			}
+			if !slices.Contains(out, i) {
+				out = append(out, i)
+			}
+		}
+	case shard != "":
+		a, b, ok := strings.Cut(shard, "/")
+		i, err1 := strconv.Atoi(a)
+		k, err2 := strconv.Atoi(b)
+		if !ok || err1 != nil || err2 != nil || k < 1 || i < 0 || i >= k {
+			return nil, fmt.Errorf("--shard %q: want I/N with 0 ≤ I < N", shard)
+		}
+		for c := i; c < n; c += k {
+			out = append(out, c)
+		}
+	default:
+		for c := range n {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func parseSeeds(s string) ([]uint64, error) {
+	bad := fmt.Errorf("--seeds %q: want a list (1,2,3) or a range (1-5) of non-negative integers, each once", s)
+	var out []uint64
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		lo, hi, isRange := strings.Cut(f, "-")
+		a, err := strconv.ParseUint(lo, 10, 64)
 		if err != nil {
-			return nil, nil, fmt.Errorf("--seeds %q: want comma-separated non-negative integers", seeds)
+			return nil, bad
 		}
-		if slices.Contains(ss, v) {
-			return nil, nil, fmt.Errorf("--seeds %q: %d twice", seeds, v)
+		b := a
+		if isRange {
+			if b, err = strconv.ParseUint(hi, 10, 64); err != nil || b < a || b-a > 10000 {
+				return nil, bad
+			}
 		}
-		ss = append(ss, v)
+		for v := a; v <= b; v++ {
+			if slices.Contains(out, v) {
+				return nil, bad
+			}
+			out = append(out, v)
+		}
 	}
-	return ms, ss, nil
+	return out, nil
 }
 
-// studyOne runs (or resumes) the pipeline for one model and seed.
-func studyOne(d *doctorFlags, t *treatFlags, preEpochs int, fs *flag.FlagSet) (studyRow, error) {
-	w, err := pretrain(d, t, preEpochs, fs)
-	if err != nil {
-		return studyRow{}, err
-	}
-	d.weights = w
-	s, err := d.open(true)
-	if err != nil {
-		return studyRow{}, err
-	}
-	s.record(fs, "pretrain-epochs", "models", "seeds")
-	s.settings["model"], s.settings["seed"] = d.model, fmt.Sprint(d.seed)
-	if _, err := os.Stat(s.path("diagnosis.json")); err != nil {
-		if _, err := s.sift(); err != nil {
-			return studyRow{}, err
+func parseFloatList(name, s string) ([]float64, error) {
+	var out []float64
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || !(v > 0) {
+			return nil, fmt.Errorf("--%s %q: want comma-separated positive numbers", name, s)
 		}
-		if _, err := s.diagnose(s.model, "diagnosis.json", "heatmap.png", nil); err != nil {
-			return studyRow{}, err
-		}
+		out = append(out, v)
 	}
-	tt := *t
-	tt.resume = true
-	res, err := s.treat(&tt)
-	if err != nil {
-		return studyRow{}, err
-	}
-	base := train.Evaluate(s.model, s.f.loader(s.ds.Test, s.ds.Eval, false), s.classes())
-	if _, err := s.report(res.Treated, res.Control); err != nil {
-		return studyRow{}, err
-	}
-	return studyRow{Model: d.model, Seed: d.seed, Baseline: base.Accuracy,
-		Treated: doctor.Summarize(res.Treated).LastTest, Control: doctor.Summarize(res.Control).LastTest}, nil
+	return out, nil
 }
 
-func meanStd(xs []float64) (float64, float64) {
-	var m, v float64
-	for _, x := range xs {
-		m += x
+func joinFloats(xs []float64) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = strconv.FormatFloat(x, 'g', -1, 64)
 	}
-	m /= float64(len(xs))
-	for _, x := range xs {
-		v += (x - m) * (x - m)
-	}
-	if len(xs) > 1 {
-		v /= float64(len(xs) - 1)
-	}
-	return m, math.Sqrt(v)
-}
-
-// writeStudy writes study.json and a Markdown table (mean ± sample std
-// over seeds, test top-1 at the last epoch).
-func writeStudy(root, dataset string, rows []studyRow, pre, epochs int, alpha float64) error {
-	js, err := json.MarshalIndent(rows, "", " ")
-	if err != nil {
-		return err
-	}
-	if err := nn.WriteFileAtomic(filepath.Join(root, "study.json"), js); err != nil {
-		return err
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "# Model Doctor study on %s\n\n", dataset)
-	fmt.Fprintf(&b, "Test top-1 (%%) at the last epoch, mean ± std over seeds. Baseline: after %d epochs of plain training; "+
-		"treated: %d more epochs with the constraint (α = %g); control: the same %d epochs with cross-entropy only, same schedule, seed and data order.\n\n",
-		pre, epochs, alpha, epochs)
-	b.WriteString("| model | seeds | baseline | treated | control | treated − control |\n|---|---:|---:|---:|---:|---:|\n")
-	byModel := map[string][]studyRow{}
-	var order []string
-	for _, r := range rows {
-		if _, ok := byModel[r.Model]; !ok {
-			order = append(order, r.Model)
-		}
-		byModel[r.Model] = append(byModel[r.Model], r)
-	}
-	for _, m := range order {
-		rs := byModel[m]
-		var bs, ts, cs, ds []float64
-		for _, r := range rs {
-			bs, ts, cs, ds = append(bs, 100*r.Baseline), append(ts, 100*r.Treated), append(cs, 100*r.Control), append(ds, 100*(r.Treated-r.Control))
-		}
-		f := func(xs []float64) string { m, s := meanStd(xs); return fmt.Sprintf("%.2f ± %.2f", m, s) }
-		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s |\n", m, len(rs), f(bs), f(ts), f(cs), f(ds))
-	}
-	b.WriteString("\nPer run:\n\n| model | seed | baseline | treated | control | minutes |\n|---|---:|---:|---:|---:|---:|\n")
-	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %d | %.2f | %.2f | %.2f | %.1f |\n", r.Model, r.Seed, 100*r.Baseline, 100*r.Treated, 100*r.Control, r.Seconds/60)
-	}
-	return nn.WriteFileAtomic(filepath.Join(root, "study.md"), []byte(b.String()))
+	return strings.Join(parts, ",")
 }

@@ -1,0 +1,229 @@
+package study
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/modeldoctor/modeldoctor/study/stats"
+	"github.com/modeldoctor/modeldoctor/train"
+)
+
+// Comparison is treated − control over a group's seeds, in percentage
+// points of test accuracy.
+type Comparison struct {
+	Treated []float64      `json:"treated"`
+	Control []float64      `json:"control"`
+	Diff    stats.Paired   `json:"-"`
+	CI95    stats.Interval `json:"-"`
+	Verdict string         `json:"verdict"`
+	Label   string         `json:"label"`
+}
+
+// GroupSummary is one (model, width, data set) over its seeds.
+type GroupSummary struct {
+	Group   string   `json:"group"`
+	Model   string   `json:"model"`
+	Width   float64  `json:"width"`
+	Dataset string   `json:"dataset"`
+	Seeds   []uint64 `json:"seeds"`
+	// Before is arm (a): the pre-trained model's test accuracy (%).
+	Before []float64 `json:"before"`
+	// Main: treated (α, lr and epoch chosen on validation) against the
+	// control (lr and epoch chosen on validation).
+	Main Comparison `json:"main"`
+	// ChosenAlpha and ChosenLR say what validation chose, per seed.
+	ChosenAlpha []float64 `json:"chosen_alpha"`
+	ChosenLR    []float64 `json:"chosen_lr"`
+	ControlLR   []float64 `json:"control_lr"`
+	// McNemar compares the chosen treated and control models' test
+	// predictions, per seed.
+	McNemar     []stats.McNemarResult `json:"mcnemar"`
+	Significant int                   `json:"mcnemar_significant_seeds"`
+	// Authors: the authors' selection, labelled as such — α and lr fixed
+	// (AuthorsAlpha, the restart at the pre-training rate), each run's
+	// epoch with the best test accuracy.
+	Authors      Comparison `json:"authors_selection"`
+	AuthorsAlpha float64    `json:"authors_alpha"`
+	// PerAlpha: at each fixed α and lr, the treated run against the
+	// control at the same lr, epochs chosen on validation.
+	PerAlpha []Comparison `json:"per_alpha"`
+}
+
+// Summary is a merged study.
+type Summary struct {
+	Plan     string         `json:"plan"`
+	Protocol Protocol       `json:"protocol"`
+	Cells    int            `json:"cells"`
+	Groups   []GroupSummary `json:"groups"`
+}
+
+// Alpha is the significance level of every test in the tables.
+const Alpha = 0.05
+
+// Merge summarises the results of plan's cells (results of other plans or
+// protocols are an error: they would mix incomparable numbers). Groups
+// keep the plan's order; a group's seeds are those whose cells finished.
+func Merge(p *Plan, results []*Result) (*Summary, error) {
+	byID := map[string]*Result{}
+	for _, r := range results {
+		if !r.Matches(p, r.Cell) {
+			return nil, fmt.Errorf("result for %s was made by plan %q or another protocol, not by this plan", r.Cell.ID(), r.Plan)
+		}
+		byID[r.Cell.ID()] = r
+	}
+	s := &Summary{Plan: p.Name, Protocol: p.Protocol}
+	index := map[string]int{}
+	for _, c := range p.Cells {
+		r, ok := byID[c.ID()]
+		if !ok {
+			continue
+		}
+		s.Cells++
+		g, seen := index[c.Group()]
+		if !seen {
+			g = len(s.Groups)
+			index[c.Group()] = g
+			s.Groups = append(s.Groups, GroupSummary{Group: c.Group(), Model: c.Model, Width: c.Width, Dataset: c.Dataset})
+		}
+		if err := s.Groups[g].add(r, p.Protocol); err != nil {
+			return nil, fmt.Errorf("%s: %v", c.ID(), err)
+		}
+	}
+	for i := range s.Groups {
+		if err := s.Groups[i].finish(p.Protocol); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// add takes one seed's cell.
+func (g *GroupSummary) add(r *Result, pr Protocol) error {
+	md, ok1 := r.Choose("md")
+	ctl, ok2 := r.Choose("control")
+	if !ok1 || !ok2 {
+		return fmt.Errorf("no treated or no control run")
+	}
+	g.Seeds = append(g.Seeds, r.Cell.Seed)
+	g.Before = append(g.Before, 100*r.Pretrain[len(r.Pretrain)-1].Test)
+	g.Main.Treated = append(g.Main.Treated, 100*md.Epoch.Test)
+	g.Main.Control = append(g.Main.Control, 100*ctl.Epoch.Test)
+	g.ChosenAlpha = append(g.ChosenAlpha, md.Run.Alpha)
+	g.ChosenLR = append(g.ChosenLR, md.Run.LR)
+	g.ControlLR = append(g.ControlLR, ctl.Run.LR)
+	mc, err := mcnemarOf(md.Run.SelectedCorrect, ctl.Run.SelectedCorrect, r.TestImages)
+	if err != nil {
+		return err
+	}
+	g.McNemar = append(g.McNemar, mc)
+	if mc.P < Alpha {
+		g.Significant++
+	}
+
+	g.AuthorsAlpha = authorsAlpha(pr.Alphas)
+	amd, ok1 := r.Find("md", g.AuthorsAlpha, pr.PretrainLR)
+	actl, ok2 := r.Find("control", 0, pr.PretrainLR)
+	if !ok1 || !ok2 {
+		return fmt.Errorf("no run at α = %g and the pre-training lr for the authors' selection", g.AuthorsAlpha)
+	}
+	g.Authors.Treated = append(g.Authors.Treated, 100*amd.Epochs[BestTestEpoch(amd.Epochs)].Test)
+	g.Authors.Control = append(g.Authors.Control, 100*actl.Epochs[BestTestEpoch(actl.Epochs)].Test)
+
+	if g.PerAlpha == nil {
+		for _, f := range pr.LRFactors {
+			for _, a := range pr.Alphas {
+				g.PerAlpha = append(g.PerAlpha, Comparison{Label: fmt.Sprintf("α = %g, lr = %g", a, pr.LR(f))})
+			}
+		}
+	}
+	k := 0
+	for _, f := range pr.LRFactors {
+		c, ok := r.Find("control", 0, pr.LR(f))
+		if !ok {
+			return fmt.Errorf("no control at lr %g", pr.LR(f))
+		}
+		for _, a := range pr.Alphas {
+			m, ok := r.Find("md", a, pr.LR(f))
+			if !ok {
+				return fmt.Errorf("no run at α = %g, lr %g", a, pr.LR(f))
+			}
+			g.PerAlpha[k].Treated = append(g.PerAlpha[k].Treated, 100*m.Epochs[m.Selected-1].Test)
+			g.PerAlpha[k].Control = append(g.PerAlpha[k].Control, 100*c.Epochs[c.Selected-1].Test)
+			k++
+		}
+	}
+	return nil
+}
+
+// finish computes the statistics once every seed is in.
+func (g *GroupSummary) finish(pr Protocol) error {
+	g.Main.Label = "validation-selected α, lr and epoch"
+	g.Authors.Label = fmt.Sprintf("authors' selection: α = %g, lr %g, best test epoch", g.AuthorsAlpha, pr.PretrainLR)
+	for _, c := range append([]*Comparison{&g.Main, &g.Authors}, ptrs(g.PerAlpha)...) {
+		d, err := stats.PairedDiff(c.Treated, c.Control)
+		if err != nil {
+			return fmt.Errorf("%s: %v", g.Group, err)
+		}
+		c.Diff, c.CI95 = d, d.CI95()
+		c.Verdict = d.Verdict(Alpha)
+	}
+	return nil
+}
+
+func ptrs(cs []Comparison) []*Comparison {
+	out := make([]*Comparison, len(cs))
+	for i := range cs {
+		out[i] = &cs[i]
+	}
+	return out
+}
+
+// authorsAlpha is the authors' α = 10 when the grid has it, else the
+// grid's largest.
+func authorsAlpha(alphas []float64) float64 {
+	a := append([]float64(nil), alphas...)
+	sort.Float64s(a)
+	for _, v := range a {
+		if v == 10 {
+			return v
+		}
+	}
+	return a[len(a)-1]
+}
+
+// mcnemarOf tests two models from their test-correctness bitmaps.
+func mcnemarOf(a, b string, n int) (stats.McNemarResult, error) {
+	ca, err := train.DecodeCorrect(a, n)
+	if err != nil {
+		return stats.McNemarResult{}, err
+	}
+	cb, err := train.DecodeCorrect(b, n)
+	if err != nil {
+		return stats.McNemarResult{}, err
+	}
+	var b01, b10 int
+	for i := range ca {
+		switch {
+		case ca[i] && !cb[i]:
+			b01++
+		case !ca[i] && cb[i]:
+			b10++
+		}
+	}
+	r := stats.McNemarCounts(b01, b10)
+	r.N = n
+	return r, nil
+}
+
+// meanOf is the mean of xs (NaN for none).
+func meanOf(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}

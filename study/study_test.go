@@ -1,0 +1,112 @@
+package study
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/modeldoctor/modeldoctor/train"
+)
+
+func TestSelectionUsesValidationAndTheAuthorsTest(t *testing.T) {
+	e := []Epoch{{1, 0.80, 0.90}, {2, 0.85, 0.70}, {3, 0.85, 0.95}}
+	if i := SelectEpoch(e); i != 1 {
+		t.Errorf("SelectEpoch = %d, want 1 (best validation, earliest on ties)", i)
+	}
+	if i := BestTestEpoch(e); i != 2 {
+		t.Errorf("BestTestEpoch = %d, want 2", i)
+	}
+}
+
+func TestGridAndValidate(t *testing.T) {
+	cells, err := Grid([]string{"lenet", "mobilenetv2:0.5"}, []string{"mnist"}, []uint64{1, 2})
+	if err != nil || len(cells) != 4 || cells[2].Width != 0.5 || cells[3].ID() != "mobilenetv2-w0.5-mnist-s2" {
+		t.Fatalf("Grid: %v %v", cells, err)
+	}
+	p := &Plan{Name: "x", Protocol: DefaultProtocol(), Cells: cells}
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	bad := *p
+	bad.Cells = append(append([]Cell(nil), cells...), cells[0])
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "both") {
+		t.Errorf("duplicate cell: %v", err)
+	}
+	bad = *p
+	bad.Protocol.LRFactors = []float64{0.1}
+	if err := bad.Validate(); err == nil {
+		t.Error("a protocol without the authors' restart was accepted")
+	}
+	if _, err := Grid([]string{"lenet:0"}, []string{"mnist"}, []uint64{1}); err == nil {
+		t.Error("width 0 accepted")
+	}
+}
+
+// fakeResult is a cell whose runs reach the given test accuracies at the
+// epoch validation selects.
+func fakeResult(p *Plan, c Cell, control, treated float64, right func(i int, arm string) bool) *Result {
+	pr := p.Protocol
+	n := 40
+	bits := func(arm string) string {
+		b := make([]bool, n)
+		for i := range b {
+			b[i] = right(i, arm)
+		}
+		return train.EncodeCorrect(b)
+	}
+	r := &Result{Plan: p.Name, Cell: c, Protocol: pr, Pretrain: []Epoch{{1, 0.5, 0.5}}, TestImages: n, PretrainCorrect: bits("before")}
+	for _, f := range pr.LRFactors {
+		r.Runs = append(r.Runs, Run{Arm: "control", LR: pr.LR(f), Epochs: []Epoch{{1, 0.9, control}}, Selected: 1, SelectedCorrect: bits("control")})
+		for _, a := range pr.Alphas {
+			r.Runs = append(r.Runs, Run{Arm: "md", Alpha: a, LR: pr.LR(f), Epochs: []Epoch{{1, 0.9, treated}}, Selected: 1, SelectedCorrect: bits("md")})
+		}
+	}
+	return r
+}
+
+func TestMergePairsSeedsAndTestsThem(t *testing.T) {
+	cells, _ := Grid([]string{"lenet"}, []string{"mnist"}, []uint64{1, 2, 3})
+	p := &Plan{Name: "x", Protocol: DefaultProtocol(), Cells: cells}
+	var rs []*Result
+	for k, c := range cells {
+		// Treated 1, 2, 3 points above the control; on the test images
+		// the treated model gets 10 right that the control misses.
+		ctl := 0.80 + 0.01*float64(k)
+		rs = append(rs, fakeResult(p, c, ctl, ctl+0.01*float64(k+1), func(i int, arm string) bool {
+			return i < 20 || (arm == "md" && i < 30)
+		}))
+	}
+	s, err := Merge(p, rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := s.Groups[0]
+	if len(g.Seeds) != 3 || math.Abs(g.Main.Diff.Mean-2) > 1e-9 {
+		t.Errorf("mean treated − control = %g points over %d seeds, want 2 over 3", g.Main.Diff.Mean, len(g.Seeds))
+	}
+	if g.McNemar[0].B01 != 10 || g.McNemar[0].B10 != 0 || g.Significant != 3 { // B01: treated right, control wrong
+		t.Errorf("McNemar %+v, significant seeds %d", g.McNemar[0], g.Significant)
+	}
+	if len(g.PerAlpha) != len(p.Protocol.Alphas)*len(p.Protocol.LRFactors) {
+		t.Errorf("%d per-α rows", len(g.PerAlpha))
+	}
+	md := s.Markdown()
+	if !strings.Contains(md, "+2.00 [") || !strings.Contains(md, "3 of 3") {
+		t.Errorf("table lacks the difference or McNemar count:\n%s", md)
+	}
+	// One seed: no interval, but valid JSON (no NaN).
+	one, err := Merge(p, rs[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := json.Marshal(one.jsonView()); err != nil {
+		t.Errorf("one seed: %v", err)
+	}
+	// A result from another plan is refused.
+	other := *rs[0]
+	other.Plan = "y"
+	if _, err := Merge(p, []*Result{&other}); err == nil {
+		t.Error("a result of another plan was merged")
+	}
+}
