@@ -1,0 +1,178 @@
+package kernels
+
+import (
+	"fmt"
+	"math/bits"
+
+	"github.com/modeldoctor/modeldoctor/cuda/ptx"
+)
+
+// SgemmConfig is the tiling of the SGEMM kernel: a block computes a BM×BN
+// tile of C, stepping through K in slices of BK that it stages in shared
+// memory; each thread computes a TM×TN sub-tile in registers. All five are
+// powers of two.
+type SgemmConfig struct {
+	BM, BN, BK, TM, TN int
+}
+
+// DefaultSgemm is the tiling for large matrices: 256 threads, 64
+// accumulators each, 8 KiB of shared memory per block.
+var DefaultSgemm = SgemmConfig{BM: 128, BN: 128, BK: 8, TM: 8, TN: 8}
+
+// Threads is the block size the configuration needs.
+func (c SgemmConfig) Threads() int { return (c.BM / c.TM) * (c.BN / c.TN) }
+
+// Grid is the launch grid for an M×N result: x over column tiles, y over
+// row tiles.
+func (c SgemmConfig) Grid(m, n int) ptx.Dim3 {
+	return ptx.Dim3{X: uint32((n + c.BN - 1) / c.BN), Y: uint32((m + c.BM - 1) / c.BM), Z: 1}
+}
+
+func (c SgemmConfig) check() error {
+	for _, v := range []int{c.BM, c.BN, c.BK, c.TM, c.TN} {
+		if v <= 0 || v&(v-1) != 0 {
+			return fmt.Errorf("kernels: sgemm tiling %+v: every size must be a power of two", c)
+		}
+	}
+	t := c.Threads()
+	if c.TM > c.BM || c.TN > c.BN || t > 1024 || (c.BM*c.BK)%t != 0 || (c.BK*c.BN)%t != 0 {
+		return fmt.Errorf("kernels: sgemm tiling %+v: the tiles of A and B must split evenly over %d threads", c, t)
+	}
+	return nil
+}
+
+func log2(v int) uint32 { return uint32(bits.TrailingZeros(uint(v))) }
+
+// Sgemm is C = A·B for row-major A (M×K), B (K×N), C (M×N); params
+// (C, A, B, M, N, K). Launch with c.Grid(M, N) blocks of c.Threads()
+// threads. Each C element is one fma chain over k = 0, 1, ..., K-1
+// starting from 0, so it matches SgemmRef bit for bit.
+//
+// Shared layout: As is the A slice transposed (BK×BM), so a thread's TM
+// rows are consecutive words; Bs is BK×BN. A thread owns rows
+// ty*TM+i and columns tx + j*(BN/TN): consecutive threads read consecutive
+// Bs words (no bank conflicts) and write consecutive C columns.
+func Sgemm(c SgemmConfig) (*ptx.Kernel, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	b := ptx.New(fmt.Sprintf("sgemm_%dx%dx%d_%dx%d", c.BM, c.BN, c.BK, c.TM, c.TN))
+	pc, pa, pb := b.ParamPtr("c"), b.ParamPtr("a"), b.ParamPtr("b")
+	m, n, k := b.ParamU32("m"), b.ParamU32("n"), b.ParamU32("k")
+	as := b.Shared("as", c.BK*c.BM)
+	bs := b.Shared("bs", c.BK*c.BN)
+	imm := func(v int) ptx.U32 { return ptx.ImmU32(uint32(v)) }
+
+	threads := c.Threads()
+	colThreads := c.BN / c.TN
+	tid := b.Tid(ptx.X)
+	tx := b.AndU32(tid, imm(colThreads-1))
+	ty := b.ShrU32(tid, imm(int(log2(colThreads))))
+	rowBase := b.ShlU32(b.Ctaid(ptx.Y), imm(int(log2(c.BM))))
+	colBase := b.ShlU32(b.Ctaid(ptx.X), imm(int(log2(c.BN))))
+
+	// Loads of A: element e = tid + j*threads of the BM×BK slice is row
+	// e/BK, column e%BK. Pointers start at k = 0 and advance BK columns.
+	type tileLoad struct {
+		ptr    ptx.U64
+		inner  ptx.U32 // column within the slice (A) or row (B)
+		outer  ptx.Pred
+		shAddr ptx.U32
+	}
+	var aLoads, bLoads []tileLoad
+	for j := 0; j < c.BM*c.BK/threads; j++ {
+		e := b.AddU32(tid, imm(j*threads))
+		r := b.ShrU32(e, imm(int(log2(c.BK))))
+		col := b.AndU32(e, imm(c.BK-1))
+		row := b.AddU32(rowBase, r)
+		ptr := b.NewU64()
+		b.MovU64To(ptr, b.Index4(pa, b.MadU32(row, k, col)))
+		sh := b.AddU32(as, b.ShlU32(b.MadU32(col, imm(c.BM), r), imm(2)))
+		aLoads = append(aLoads, tileLoad{ptr, col, b.SetpU32(ptx.LT, row, m), sh})
+	}
+	// Loads of B: element e of the BK×BN slice is row e/BN, column e%BN.
+	for j := 0; j < c.BK*c.BN/threads; j++ {
+		e := b.AddU32(tid, imm(j*threads))
+		r := b.ShrU32(e, imm(int(log2(c.BN))))
+		cl := b.AndU32(e, imm(c.BN-1))
+		col := b.AddU32(colBase, cl)
+		ptr := b.NewU64()
+		b.MovU64To(ptr, b.Index4(pb, b.MadU32(r, n, col)))
+		sh := b.AddU32(bs, b.ShlU32(e, imm(2)))
+		bLoads = append(bLoads, tileLoad{ptr, r, b.SetpU32(ptx.LT, col, n), sh})
+	}
+	aStep := ptx.ImmU64(uint64(4 * c.BK))
+	bStep := b.MulWideU32(n, imm(4*c.BK))
+
+	acc := make([]ptx.F32, c.TM*c.TN)
+	for i := range acc {
+		acc[i] = b.MovF32(ptx.ImmF32(0))
+	}
+	ra := make([]ptx.F32, c.TM)
+	rb := make([]ptx.F32, c.TN)
+	for i := range ra {
+		ra[i] = b.NewF32()
+	}
+	for j := range rb {
+		rb[j] = b.NewF32()
+	}
+	aRead := b.AddU32(as, b.ShlU32(ty, imm(int(log2(c.TM))+2)))
+	bRead := b.AddU32(bs, b.ShlU32(tx, imm(2)))
+
+	k0 := b.MovU32(imm(0))
+	top, done := b.NewLabel(), b.NewLabel()
+	b.Place(top)
+	b.BraIf(b.SetpU32(ptx.GE, k0, k), done)
+	stage := func(loads []tileLoad, step ptx.U64) {
+		for _, ld := range loads {
+			v := b.MovF32(ptx.ImmF32(0))
+			ok := b.AndPred(ld.outer, b.SetpU32(ptx.LT, b.AddU32(k0, ld.inner), k))
+			b.If(ok, func() { b.LdGlobalF32To(v, ld.ptr, 0) })
+			b.StSharedF32(ld.shAddr, 0, v)
+			b.AddU64To(ld.ptr, ld.ptr, step)
+		}
+	}
+	stage(aLoads, aStep)
+	stage(bLoads, bStep)
+	b.Bar()
+	for kk := 0; kk < c.BK; kk++ {
+		for i := range ra {
+			b.LdSharedF32To(ra[i], aRead, int32(4*(kk*c.BM+i)))
+		}
+		for j := range rb {
+			b.LdSharedF32To(rb[j], bRead, int32(4*(kk*c.BN+j*colThreads)))
+		}
+		for i := range ra {
+			for j := range rb {
+				a := acc[i*c.TN+j]
+				b.FmaF32To(a, ra[i], rb[j], a)
+			}
+		}
+	}
+	b.Bar()
+	b.AddU32To(k0, k0, imm(c.BK))
+	b.Bra(top)
+	b.Place(done)
+
+	// Epilogue: store the owned elements that fall inside C.
+	colOK := make([]ptx.Pred, c.TN)
+	firstCol := b.AddU32(colBase, tx)
+	for j := range colOK {
+		colOK[j] = b.SetpU32(ptx.LT, b.AddU32(firstCol, imm(j*colThreads)), n)
+	}
+	for i := 0; i < c.TM; i++ {
+		row := b.AddU32(b.AddU32(rowBase, b.ShlU32(ty, imm(int(log2(c.TM))))), imm(i))
+		rowOK := b.SetpU32(ptx.LT, row, m)
+		base := b.Index4(pc, b.MadU32(row, n, firstCol))
+		for j := 0; j < c.TN; j++ {
+			b.If(b.AndPred(rowOK, colOK[j]), func() {
+				b.StGlobalF32(base, int32(4*j*colThreads), acc[i*c.TN+j])
+			})
+		}
+	}
+	return b.Build(), nil
+}
+
+// SmallSgemm is a tiling small enough that tests exercise many blocks and
+// K slices on small matrices (64 threads, 2×2 per thread).
+var SmallSgemm = SgemmConfig{BM: 16, BN: 16, BK: 4, TM: 2, TN: 2}

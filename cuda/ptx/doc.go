@@ -1,0 +1,26 @@
+// Package ptx is a small typed kernel builder: a GPU kernel is written once
+// in Go, and the same instruction list is both rendered as PTX text (for the
+// CUDA driver's JIT, target sm_80) and interpreted on the CPU.
+//
+// The interpreter exists so that every GPU kernel runs in `go test` on a
+// machine without a GPU, the way a naive CPU version sits beside a fast one.
+// It models what the kernels rely on: a grid of blocks, the threads of a
+// block, per-block shared memory, bar.sync barriers and the special registers
+// %tid, %ntid, %ctaid and %nctaid. Each block's threads run one after another
+// up to the next barrier (or their exit), then all are released together;
+// this is deterministic and needs no goroutines.
+//
+// The interpreter is stricter than the hardware on purpose: a load or store
+// outside a buffer, a thread that writes a shared word another thread
+// touched since the last barrier (a missing bar.sync), two threads writing
+// the same global word in one launch, or threads waiting at different
+// barriers all fail the launch with an error that names the instruction.
+//
+// Floating point follows the PTX rounding modifiers the builder emits
+// (add.rn, mul.rn, fma.rn): explicit .rn stops ptxas from contracting a
+// multiply and add into an fma, so the interpreter and the GPU round the
+// same way and their results can be compared bit for bit.
+//
+// Loops over compile-time constants (tiles, unrolled inner products) are
+// plain Go loops around builder calls: the builder is the macro language.
+package ptx

@@ -1,0 +1,63 @@
+package ptx
+
+// opcode is one PTX instruction family.
+type opcode uint8
+
+const (
+	opLabel opcode = iota // a branch target, no effect
+	opLdParam
+	opMov
+	opAdd
+	opSub
+	opMul // mul.lo for integers, mul.rn for f32
+	opMad // mad.lo.u32
+	opFma // fma.rn.f32
+	opMulWide
+	opMax
+	opMin
+	opShl
+	opShr
+	opAnd // and.b32 and and.pred
+	opSetp
+	opSelp
+	opCvta      // cvta.to.global.u64
+	opCvtU64U32 // zero extension
+	opLd
+	opSt
+	opBar
+	opBra
+	opRet
+)
+
+// space is a memory state space.
+type space uint8
+
+const (
+	global space = iota
+	shared
+)
+
+func (s space) String() string {
+	if s == shared {
+		return "shared"
+	}
+	return "global"
+}
+
+// instr is one instruction. src holds up to three sources (selp's
+// predicate is src[2]); ld/st address src[0] plus off bytes, st stores
+// src[1]. A bra with a guard register branches when the guard (negated if
+// neg) is true.
+type instr struct {
+	op    opcode
+	t     typ
+	cmp   Cmp
+	space space
+	dst   operand
+	src   [3]operand
+	off   int32
+	label int
+	guard operand
+	neg   bool
+	param int
+}
