@@ -26,7 +26,7 @@ func (l *launch) specialVal(th *thread, s special) uint32 {
 	return [3]uint32{d.X, d.Y, d.Z}[s%3]
 }
 
-func f32(v uint64) float32 { return math.Float32frombits(uint32(v)) }
+func f32(v uint64) float32   { return math.Float32frombits(uint32(v)) }
 func bitsF(f float32) uint64 { return uint64(math.Float32bits(f)) }
 
 // step runs th until it exits (done) or reaches a bar.sync (pc on it).
