@@ -9,7 +9,10 @@ func DriverVersion() (int, error) {
 		return 0, err
 	}
 	var v int32
-	return int(v), d.check("cuDriverGetVersion", d.cuDriverGetVersion(&v))
+	// The call must run before v is read: Go leaves the order of a
+	// return list's plain operands and its calls unspecified.
+	err = d.check("cuDriverGetVersion", d.cuDriverGetVersion(&v))
+	return int(v), err
 }
 
 // DeviceCount is the number of CUDA devices.
@@ -19,7 +22,8 @@ func DeviceCount() (int, error) {
 		return 0, err
 	}
 	var n int32
-	return int(n), d.check("cuDeviceGetCount", d.cuDeviceGetCount(&n))
+	err = d.check("cuDeviceGetCount", d.cuDeviceGetCount(&n))
+	return int(n), err
 }
 
 // Device is a CUDA device handle. Its queries need no context.
@@ -57,7 +61,8 @@ func (v Device) Name() (string, error) {
 // TotalMem is the device memory in bytes.
 func (v Device) TotalMem() (uint64, error) {
 	var n uint64
-	return n, v.api.check("cuDeviceTotalMem_v2", v.api.cuDeviceTotalMem(&n, v.h))
+	err := v.api.check("cuDeviceTotalMem_v2", v.api.cuDeviceTotalMem(&n, v.h))
+	return n, err
 }
 
 // Attribute is a CUdevice_attribute.
@@ -77,7 +82,8 @@ const (
 // Attribute reads one device attribute.
 func (v Device) Attribute(a Attribute) (int, error) {
 	var x int32
-	return int(x), v.api.check(fmt.Sprintf("cuDeviceGetAttribute(%d)", a), v.api.cuDeviceGetAttribute(&x, int32(a), v.h))
+	err := v.api.check(fmt.Sprintf("cuDeviceGetAttribute(%d)", a), v.api.cuDeviceGetAttribute(&x, int32(a), v.h))
+	return int(x), err
 }
 
 // ComputeCapability is the device's major and minor SM version.
