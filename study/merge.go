@@ -48,6 +48,12 @@ type GroupSummary struct {
 	// PerAlpha: at each fixed α and lr, the treated run against the
 	// control at the same lr, epochs chosen on validation.
 	PerAlpha []Comparison `json:"per_alpha"`
+	// Optional arms, when the plan ran them: cross-entropy with feature
+	// noise against the control (lr and epochs chosen on validation), and
+	// Model Doctor from scratch against pre-training, the cross-entropy run
+	// from scratch of equal length (epochs chosen on validation).
+	Noise   *Comparison `json:"feature_noise,omitempty"`
+	Scratch *Comparison `json:"scratch,omitempty"`
 }
 
 // Summary is a merged study.
@@ -121,7 +127,7 @@ func (g *GroupSummary) add(r *Result, pr Protocol) error {
 		g.Significant++
 	}
 
-	g.AuthorsAlpha = authorsAlpha(pr.Alphas)
+	g.AuthorsAlpha = AuthorsAlpha(pr.Alphas)
 	amd, ok1 := r.Find("md", g.AuthorsAlpha, pr.PretrainLR)
 	actl, ok2 := r.Find("control", 0, pr.PretrainLR)
 	if !ok1 || !ok2 {
@@ -130,6 +136,20 @@ func (g *GroupSummary) add(r *Result, pr Protocol) error {
 	g.Authors.Treated = append(g.Authors.Treated, 100*amd.Epochs[BestTestEpoch(amd.Epochs)].Test)
 	g.Authors.Control = append(g.Authors.Control, 100*actl.Epochs[BestTestEpoch(actl.Epochs)].Test)
 
+	if n, ok := r.Choose("noise"); ok {
+		if g.Noise == nil {
+			g.Noise = &Comparison{Label: fmt.Sprintf("cross-entropy with N(0, %g²) noise at the doctor layer − control", pr.FeatureNoise)}
+		}
+		g.Noise.Treated = append(g.Noise.Treated, 100*n.Epoch.Test)
+		g.Noise.Control = append(g.Noise.Control, 100*ctl.Epoch.Test)
+	}
+	if sc, ok := r.Choose("scratch-md"); ok {
+		if g.Scratch == nil {
+			g.Scratch = &Comparison{Label: fmt.Sprintf("Model Doctor from scratch (α = %g) − cross-entropy from scratch, %d epochs", sc.Run.Alpha, len(sc.Run.Epochs))}
+		}
+		g.Scratch.Treated = append(g.Scratch.Treated, 100*sc.Epoch.Test)
+		g.Scratch.Control = append(g.Scratch.Control, 100*r.Pretrain[SelectEpoch(r.Pretrain)].Test)
+	}
 	if g.PerAlpha == nil {
 		for _, f := range pr.LRFactors {
 			for _, a := range pr.Alphas {
@@ -160,7 +180,16 @@ func (g *GroupSummary) add(r *Result, pr Protocol) error {
 func (g *GroupSummary) finish(pr Protocol) error {
 	g.Main.Label = "validation-selected α, lr and epoch"
 	g.Authors.Label = fmt.Sprintf("authors' selection: α = %g, lr %g, best test epoch", g.AuthorsAlpha, pr.PretrainLR)
-	for _, c := range append([]*Comparison{&g.Main, &g.Authors}, ptrs(g.PerAlpha)...) {
+	all := append([]*Comparison{&g.Main, &g.Authors}, ptrs(g.PerAlpha)...)
+	for _, c := range []*Comparison{g.Noise, g.Scratch} {
+		if c != nil {
+			if len(c.Treated) != len(g.Seeds) {
+				return fmt.Errorf("%s: the optional arm %q ran for %d of %d seeds", g.Group, c.Label, len(c.Treated), len(g.Seeds))
+			}
+			all = append(all, c)
+		}
+	}
+	for _, c := range all {
 		d, err := stats.PairedDiff(c.Treated, c.Control)
 		if err != nil {
 			return fmt.Errorf("%s: %v", g.Group, err)
@@ -179,9 +208,9 @@ func ptrs(cs []Comparison) []*Comparison {
 	return out
 }
 
-// authorsAlpha is the authors' α = 10 when the grid has it, else the
+// AuthorsAlpha is the authors' α = 10 when the grid has it, else the
 // grid's largest.
-func authorsAlpha(alphas []float64) float64 {
+func AuthorsAlpha(alphas []float64) float64 {
 	a := append([]float64(nil), alphas...)
 	sort.Float64s(a)
 	for _, v := range a {

@@ -3,6 +3,7 @@ package study
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -38,6 +39,15 @@ type Protocol struct {
 	N     int     `json:"n"`
 	NLow  int     `json:"n_low"`
 	Theta float64 `json:"theta"`
+	// Optional arms. FeatureNoise, when positive, adds a cross-entropy run
+	// per learning rate with N(0, FeatureNoise²) noise added to the doctor
+	// layer's output (the authors' early hook). Scratch adds the released
+	// code's treatment: Model Doctor at the authors' α from the same
+	// random initialisation, for as long as pre-training, compared with
+	// pre-training itself (a cross-entropy run from scratch of equal
+	// length, same seed and data order).
+	FeatureNoise float64 `json:"feature_noise,omitempty"`
+	Scratch      bool    `json:"scratch,omitempty"`
 }
 
 // LR is the fine-tuning learning rate of factor f: the pre-training rate
@@ -118,6 +128,8 @@ func (p *Plan) Validate() error {
 		return fmt.Errorf("batch, size and n must be at least 1, n_low at least 0")
 	case !(pr.ValFraction > 0 && pr.ValFraction < 1):
 		return fmt.Errorf("val_fraction %g: want a fraction in (0, 1): every choice is made on validation", pr.ValFraction)
+	case !(pr.FeatureNoise >= 0) || math.IsInf(pr.FeatureNoise, 0):
+		return fmt.Errorf("feature_noise %g: want a standard deviation ≥ 0", pr.FeatureNoise)
 	case !(pr.Theta >= 0 && pr.Theta < 1):
 		return fmt.Errorf("theta %g: want [0, 1)", pr.Theta)
 	case len(p.Cells) == 0:

@@ -20,7 +20,9 @@ type Epoch struct {
 
 // Run is one fine-tuning run of a cell: an arm at a learning rate.
 type Run struct {
-	// Arm is "control" (cross-entropy only) or "md" (Model Doctor).
+	// Arm is "control" (cross-entropy only), "md" (Model Doctor), or one
+	// of the optional arms: "noise" (cross-entropy with feature noise) and
+	// "scratch-md" (Model Doctor from the random initialisation).
 	Arm   string  `json:"arm"`
 	Alpha float64 `json:"alpha,omitempty"`
 	LR    float64 `json:"lr"`
@@ -35,8 +37,11 @@ type Run struct {
 
 // Name identifies a run within its cell.
 func (r Run) Name() string {
-	if r.Arm == "control" {
-		return fmt.Sprintf("control-lr%g", r.LR)
+	switch r.Arm {
+	case "control", "noise":
+		return fmt.Sprintf("%s-lr%g", r.Arm, r.LR)
+	case "scratch-md":
+		return fmt.Sprintf("scratch-md-a%g", r.Alpha)
 	}
 	return fmt.Sprintf("md-a%g-lr%g", r.Alpha, r.LR)
 }

@@ -69,6 +69,19 @@ func (s *Summary) Markdown() string {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", modelLabel(g), g.Dataset, c.Label, diffCell(c), pStr(c.Diff.TP))
 		}
 	}
+	var optional []string
+	for _, g := range s.Groups {
+		for _, c := range []*Comparison{g.Noise, g.Scratch} {
+			if c != nil {
+				optional = append(optional, fmt.Sprintf("| %s | %s | %s | %.2f | %.2f | %s | %s |\n", modelLabel(g), g.Dataset, c.Label,
+					meanOf(c.Control), meanOf(c.Treated), diffCell(*c), pStr(c.Diff.TP)))
+			}
+		}
+	}
+	if len(optional) > 0 {
+		b.WriteString("\nOptional arms:\n\n| model | data set | comparison | reference | arm | difference [95% CI] | p (t) |\n|---|---|---|---:|---:|---:|---:|\n")
+		b.WriteString(strings.Join(optional, ""))
+	}
 	return b.String()
 }
 
@@ -161,6 +174,8 @@ func (s *Summary) jsonView() any {
 		McNemar     []mcn     `json:"mcnemar"`
 		Authors     cmp       `json:"authors_selection"`
 		PerAlpha    []cmp     `json:"per_alpha"`
+		Noise       *cmp      `json:"feature_noise,omitempty"`
+		Scratch     *cmp      `json:"scratch,omitempty"`
 	}
 	out := struct {
 		Plan     string   `json:"plan"`
@@ -177,6 +192,14 @@ func (s *Summary) jsonView() any {
 		}
 		for _, c := range g.PerAlpha {
 			v.PerAlpha = append(v.PerAlpha, view(c))
+		}
+		if g.Noise != nil {
+			n := view(*g.Noise)
+			v.Noise = &n
+		}
+		if g.Scratch != nil {
+			sc := view(*g.Scratch)
+			v.Scratch = &sc
 		}
 		out.Groups = append(out.Groups, v)
 	}

@@ -39,6 +39,8 @@ func runStudyPlan(args []string) error {
 	fs.IntVar(&p.N, "n", def.N, "high-confidence images per class to diagnose from")
 	fs.IntVar(&p.NLow, "n-low", def.NLow, "low-confidence images per class")
 	fs.Float64Var(&p.Theta, "theta", def.Theta, "mask threshold")
+	fs.Float64Var(&p.FeatureNoise, "feature-noise", 0, "optional arm: cross-entropy with N(0, σ²) noise at the doctor layer, σ given (0: off)")
+	fs.BoolVar(&p.Scratch, "scratch", false, "optional arm: Model Doctor from scratch, as long as pre-training, against pre-training")
 	out := fs.String("out", "", "plan file to write (default: studies/NAME/plan.json)")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -51,6 +51,14 @@ func runCell(plan *study.Plan, i int, results, work string, workers int) error {
 	if c.PretrainEpochs > 0 {
 		epochs = c.PretrainEpochs
 	}
+	// The optional arms' settings are recorded only when they are on, so
+	// checkpoints of plans without them keep resuming.
+	if pr.FeatureNoise > 0 {
+		base["feature-noise"] = fmt.Sprint(pr.FeatureNoise)
+	}
+	if pr.Scratch {
+		base["pretrain-epochs"] = strconv.Itoa(epochs)
+	}
 	w, history, err := pretrain(d, t, pretraining{epochs: epochs, lr: pr.PretrainLR, val: true}, base)
 	if err != nil {
 		return err
@@ -81,6 +89,12 @@ func runCell(plan *study.Plan, i int, results, work string, workers int) error {
 		runs := []study.Run{{Arm: "control", LR: lr}}
 		for _, a := range pr.Alphas {
 			runs = append(runs, study.Run{Arm: "md", Alpha: a, LR: lr})
+		}
+		if pr.FeatureNoise > 0 {
+			runs = append(runs, study.Run{Arm: "noise", LR: lr})
+		}
+		if pr.Scratch && f == 1 {
+			runs = append(runs, study.Run{Arm: "scratch-md", Alpha: study.AuthorsAlpha(pr.Alphas), LR: lr})
 		}
 		for _, run := range runs {
 			done, perEpoch, err := s.fineTune(run, dg)
@@ -118,18 +132,22 @@ func (s *session) cellDiagnosis() (*doctor.Diagnosis, error) {
 }
 
 // fineTune runs one arm at one learning rate from the pre-trained weights
-// (resuming its checkpoint) and returns it with its epochs and the epoch
-// chosen on validation, and its training seconds per epoch.
+// (the scratch arm: from the random initialisation pre-training started
+// from, for as long) — resuming its checkpoint — and returns it with its
+// epochs and the epoch chosen on validation, and its training seconds per
+// epoch.
 func (s *session) fineTune(run study.Run, dg *doctor.Diagnosis) (study.Run, float64, error) {
 	f, pr := s.f, s.settings
 	m, _, err := f.newModel(s.ds)
 	if err != nil {
 		return run, 0, err
 	}
-	if _, err := nn.LoadWeights(f.weights, m, true); err != nil {
+	epochs, _ := strconv.Atoi(pr["finetune-epochs"])
+	if run.Arm == "scratch-md" {
+		epochs, _ = strconv.Atoi(pr["pretrain-epochs"])
+	} else if _, err := nn.LoadWeights(f.weights, m, true); err != nil {
 		return run, 0, err
 	}
-	epochs, _ := strconv.Atoi(pr["finetune-epochs"])
 	set := without(pr)
 	set["arm"], set["alpha"], set["lr"], set["epochs"], set["schedule"] = run.Arm, fmt.Sprint(run.Alpha), fmt.Sprint(run.LR), fmt.Sprint(epochs), "cosine"
 	opt := optim.NewSGD(nn.Trainable(m), optim.SGDOptions{Momentum: float32(num(pr["momentum"])), WeightDecay: float32(num(pr["wd"]))})
@@ -139,9 +157,12 @@ func (s *session) fineTune(run study.Run, dg *doctor.Diagnosis) (study.Run, floa
 		Opts: train.Options{Epochs: epochs, Seed: f.seed, Dir: f.out, Name: run.Name(), Resume: true, Log: os.Stderr,
 			RecordCorrect: true, Provenance: train.NewProvenance("study run", set, s.identity)},
 	}
-	if run.Arm == "md" {
+	switch run.Arm {
+	case "md", "scratch-md":
 		cons := &doctor.Constraint{Layer: s.layer, Mask: dg.MaskTensor(), Alpha: float32(run.Alpha)}
 		tr.Loss = cons.Loss
+	case "noise":
+		tr.Loss = (&doctor.FeatureNoise{Layer: s.layer, Std: float32(num(pr["feature-noise"])), Seed: f.seed}).Loss
 	}
 	err = tr.Run()
 	tensor.TrimPool()

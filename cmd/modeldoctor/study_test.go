@@ -31,7 +31,7 @@ func TestStudyScalesOutAndResumes(t *testing.T) {
 	}
 	ok("study", "plan", "--name", "t", "--models", "lenet", "--datasets", "mnist", "--seeds", "1-2", "--alphas", "1",
 		"--lr-factors", "1", "--pretrain-epochs", "1", "--finetune-epochs", "2", "--limit", "600", "--batch", "50",
-		"--n", "5", "--n-low", "2", "--out", plan)
+		"--n", "5", "--n-low", "2", "--feature-noise", "1", "--scratch", "--out", plan)
 	p, err := study.ReadPlan(plan)
 	must(t, err)
 	tree := func(name string) (results, work string) {
@@ -65,6 +65,13 @@ func TestStudyScalesOutAndResumes(t *testing.T) {
 	ok("study", "merge", "--plan", plan, "--results", sres, "--out", filepath.Join(dir, "serial"))
 	for _, f := range []string{"table.md", "table.json"} {
 		requireSameFile(t, filepath.Join(dir, "parallel", f), filepath.Join(dir, "serial", f))
+	}
+	table, err := os.ReadFile(filepath.Join(dir, "serial", "table.md"))
+	must(t, err)
+	for _, want := range []string{"noise at the doctor layer − control", "Model Doctor from scratch (α = 1)"} {
+		if !bytes.Contains(table, []byte(want)) {
+			t.Errorf("table.md lacks the optional arm %q", want)
+		}
 	}
 	for _, c := range p.Cells {
 		requireSameFile(t, study.ResultPath(res, c), study.ResultPath(sres, c))
