@@ -1,0 +1,33 @@
+// Package backend is the CUDA backend's first step: a tensor.Backend whose
+// hot ops run generated GPU kernels (package ptx, many from package
+// kernels) in the ptx interpreter, and whose other ops delegate to the CPU
+// reference. Host tensors are copied into interpreter memory, the kernels
+// launched, and the results copied back; the device-resident version
+// will launch the same kernels on the GPU with tensors kept there.
+//
+// Ops that run kernels:
+//   - Unary: Relu (its own relu_nan_f32, not kernels.Relu, which maps NaN
+//     to 0 where tensor's relu lets NaN through), Neg, Square, AddScalar,
+//     MulScalar, RsubScalar;
+//   - Binary: Add and Mul (kernels.Add, kernels.Mul) and Sub on equal
+//     shapes; with broadcasting, Add, Sub and Mul on a strided kernel when
+//     the shapes fold into three axes;
+//   - Reduce: Sum over trailing axes — over everything on kernels.Sum's
+//     two passes, per row on a row-sum kernel (one block a row, a fixed
+//     tree, no atomics);
+//   - Gemm: kernels.Sgemm (the small tiling below 128×128 outputs, the
+//     default above), with a gather kernel packing transposed or strided
+//     operands and an epilogue kernel applying alpha, beta and ldc.
+//
+// Ops that delegate to tensor.CPU: every other Unary op (Exp, Log, Sqrt,
+// Abs, Sign, Tanh, Sigmoid, Recip, PowScalar, GtScalar, LtScalar,
+// ClampMin, ClampMax), every other Binary op (Div, Maximum, Minimum, Pow,
+// Gt, Ge, Eq) and broadcasts that do not fold into three axes, Max and Min
+// reductions and sums over non-trailing axes, empty GEMMs, Conv2D and its
+// two gradients, MaxPool2D, AvgPool2D and AdaptiveAvgPool2D and their
+// transposes.
+//
+// The interpreter is exact by design; where a kernel sums in another order
+// than the reference (the sum's tree, SGEMM's fma chains), the
+// conformance suite's sum tolerance applies.
+package backend

@@ -1,0 +1,109 @@
+package backend
+
+import (
+	"github.com/modeldoctor/modeldoctor/cuda/kernels"
+	"github.com/modeldoctor/modeldoctor/cuda/ptx"
+	"github.com/modeldoctor/modeldoctor/tensor"
+)
+
+// unaryOf builds out[i] = f(x[i], p) with a grid-stride loop; params (out,
+// x, p, n).
+func unaryOf(name string, f func(b *ptx.Builder, x, p ptx.F32) ptx.F32) *ptx.Kernel {
+	b := ptx.New(name)
+	out, px := b.ParamPtr("out"), b.ParamPtr("x")
+	p, n := b.ParamF32("p"), b.ParamU32("n")
+	grid3(b, n, ptx.ImmU32(1), ptx.ImmU32(1), func(i, _, _ ptx.U32) {
+		b.StGlobalF32(b.Index4(out, i), 0, f(b, b.LdGlobalF32(b.Index4(px, i), 0), p))
+	})
+	return b.Build()
+}
+
+// unaryKernels are the unary ops with a kernel. Relu is not
+// kernels.Relu: that one maps NaN to 0, while tensor's relu (torch's) lets
+// NaN through, so here x <= 0 selects 0 and NaN, unordered, stays.
+func unaryKernels() map[tensor.UnaryOp]*ptx.Kernel {
+	zero := ptx.ImmF32(0)
+	return map[tensor.UnaryOp]*ptx.Kernel{
+		tensor.OpRelu: unaryOf("relu_nan_f32", func(b *ptx.Builder, x, _ ptx.F32) ptx.F32 {
+			return b.SelpF32(b.SetpF32(ptx.LE, x, zero), zero, x)
+		}),
+		tensor.OpNeg: unaryOf("neg_f32", func(b *ptx.Builder, x, _ ptx.F32) ptx.F32 {
+			return b.MulF32(x, ptx.ImmF32(-1)) // exact, and −0 for +0 as −x gives
+		}),
+		tensor.OpSquare: unaryOf("square_f32", func(b *ptx.Builder, x, _ ptx.F32) ptx.F32 {
+			return b.MulF32(x, x)
+		}),
+		tensor.OpAddScalar: unaryOf("add_scalar_f32", (*ptx.Builder).AddF32),
+		tensor.OpMulScalar: unaryOf("mul_scalar_f32", (*ptx.Builder).MulF32),
+		tensor.OpRsubScalar: unaryOf("rsub_scalar_f32", func(b *ptx.Builder, x, p ptx.F32) ptx.F32 {
+			return b.SubF32(p, x)
+		}),
+	}
+}
+
+// sub is out = a − b on dense operands, the cuda/kernels layout; params
+// (out, a, b, n).
+func sub() *ptx.Kernel {
+	b := ptx.New("sub_f32")
+	out, pa, pb := b.ParamPtr("out"), b.ParamPtr("a"), b.ParamPtr("b")
+	n := b.ParamU32("n")
+	grid3(b, n, ptx.ImmU32(1), ptx.ImmU32(1), func(i, _, _ ptx.U32) {
+		x := b.LdGlobalF32(b.Index4(pa, i), 0)
+		y := b.LdGlobalF32(b.Index4(pb, i), 0)
+		b.StGlobalF32(b.Index4(out, i), 0, b.SubF32(x, y))
+	})
+	return b.Build()
+}
+
+func stridedKernels() map[tensor.BinaryOp]*ptx.Kernel {
+	return map[tensor.BinaryOp]*ptx.Kernel{
+		tensor.OpAdd: stridedBinary("add_strided_f32", (*ptx.Builder).AddF32),
+		tensor.OpSub: stridedBinary("sub_strided_f32", (*ptx.Builder).SubF32),
+		tensor.OpMul: stridedBinary("mul_strided_f32", (*ptx.Builder).MulF32),
+	}
+}
+
+// Unary implements tensor.Backend.
+func (be *Backend) Unary(op tensor.UnaryOp, p float32, x, out *tensor.Tensor) {
+	k, ok := be.unary[op]
+	n := out.Len()
+	if !ok || n == 0 || n > maxElems {
+		be.CPU.Unary(op, p, x, out)
+		return
+	}
+	var m ptx.Memory
+	px, po := m.AllocF32(x.Borrow()), m.Alloc(n)
+	run("Unary", k, &m, ptx.D1(kernels.ElementwiseGrid(n)), ptx.D1(kernels.ElementwiseBlock), po, px, p, uint32(n))
+	copy(out.Borrow(), m.ReadF32(po))
+}
+
+// Binary implements tensor.Backend: equal shapes run the dense kernels,
+// broadcasting the strided ones when the shapes fold into three axes.
+func (be *Backend) Binary(op tensor.BinaryOp, a, b, out *tensor.Tensor) {
+	n := out.Len()
+	if n == 0 || n > maxElems || a.Len() > maxElems || b.Len() > maxElems {
+		be.CPU.Binary(op, a, b, out)
+		return
+	}
+	if k, ok := be.binary[op]; ok && tensor.SameShape(a.Shape(), b.Shape()) {
+		var m ptx.Memory
+		pa, pb, po := m.AllocF32(a.Borrow()), m.AllocF32(b.Borrow()), m.Alloc(n)
+		run("Binary", k, &m, ptx.D1(kernels.ElementwiseGrid(n)), ptx.D1(kernels.ElementwiseBlock), po, pa, pb, uint32(n))
+		copy(out.Borrow(), m.ReadF32(po))
+		return
+	}
+	k, ok := be.strided[op]
+	f, fits := fold3(out.Shape(), a.Shape(), b.Shape())
+	if !ok || !fits {
+		be.CPU.Binary(op, a, b, out)
+		return
+	}
+	var m ptx.Memory
+	pa, pb, po := m.AllocF32(a.Borrow()), m.AllocF32(b.Borrow()), m.Alloc(n)
+	grid, block := launch3(f.size[2], f.size[1], f.size[0])
+	u := func(v int) uint32 { return uint32(v) }
+	run("Binary", k, &m, grid, block, po, pa, pb,
+		u(f.size[2]), u(f.size[1]), u(f.size[0]),
+		u(f.sa[2]), u(f.sa[1]), u(f.sa[0]), u(f.sb[2]), u(f.sb[1]), u(f.sb[0]))
+	copy(out.Borrow(), m.ReadF32(po))
+}
