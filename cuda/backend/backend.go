@@ -2,6 +2,7 @@ package backend
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"github.com/modeldoctor/modeldoctor/cuda/kernels"
 	"github.com/modeldoctor/modeldoctor/cuda/ptx"
@@ -22,6 +23,9 @@ type Backend struct {
 	epi     [2]*ptx.Kernel // without and with beta
 	small   *ptx.Kernel    // SGEMM tilings: small for the interpreter's sake
 	large   *ptx.Kernel
+	// launches counts kernel launches, so tests can tell which ops ran
+	// kernels and which delegated.
+	launches atomic.Int64
 }
 
 // New builds every kernel once.
@@ -52,9 +56,28 @@ func (*Backend) Name() string { return "cuda-interpreter" }
 // maxElems is the kernels' limit: they index with 32-bit arithmetic.
 const maxElems = 1<<31 - 1
 
+// Launches is the number of kernel launches so far.
+func (be *Backend) Launches() int64 { return be.launches.Load() }
+
+// Kernels lists the kernels this backend launches, for checks that must
+// cover each one (ptxas, a GPU run).
+func (be *Backend) Kernels() []*ptx.Kernel {
+	ks := []*ptx.Kernel{be.sum, be.rowSum, be.gather, be.epi[0], be.epi[1], be.small, be.large}
+	for _, k := range be.unary {
+		ks = append(ks, k)
+	}
+	for _, m := range []map[tensor.BinaryOp]*ptx.Kernel{be.binary, be.strided} {
+		for _, k := range m {
+			ks = append(ks, k)
+		}
+	}
+	return ks
+}
+
 // run interprets k; a fault is a bug in a kernel or in its launch, so it
 // panics with the op's name.
-func run(op string, k *ptx.Kernel, m *ptx.Memory, grid, block ptx.Dim3, args ...any) {
+func (be *Backend) run(op string, k *ptx.Kernel, m *ptx.Memory, grid, block ptx.Dim3, args ...any) {
+	be.launches.Add(1)
 	if err := k.Run(m, grid, block, args...); err != nil {
 		panic(fmt.Sprintf("cuda/backend.%s: %v", op, err))
 	}

@@ -73,7 +73,7 @@ func (be *Backend) Unary(op tensor.UnaryOp, p float32, x, out *tensor.Tensor) {
 	}
 	var m ptx.Memory
 	px, po := m.AllocF32(x.Borrow()), m.Alloc(n)
-	run("Unary", k, &m, ptx.D1(kernels.ElementwiseGrid(n)), ptx.D1(kernels.ElementwiseBlock), po, px, p, uint32(n))
+	be.run("Unary", k, &m, ptx.D1(kernels.ElementwiseGrid(n)), ptx.D1(kernels.ElementwiseBlock), po, px, p, uint32(n))
 	copy(out.Borrow(), m.ReadF32(po))
 }
 
@@ -88,7 +88,7 @@ func (be *Backend) Binary(op tensor.BinaryOp, a, b, out *tensor.Tensor) {
 	if k, ok := be.binary[op]; ok && tensor.SameShape(a.Shape(), b.Shape()) {
 		var m ptx.Memory
 		pa, pb, po := m.AllocF32(a.Borrow()), m.AllocF32(b.Borrow()), m.Alloc(n)
-		run("Binary", k, &m, ptx.D1(kernels.ElementwiseGrid(n)), ptx.D1(kernels.ElementwiseBlock), po, pa, pb, uint32(n))
+		be.run("Binary", k, &m, ptx.D1(kernels.ElementwiseGrid(n)), ptx.D1(kernels.ElementwiseBlock), po, pa, pb, uint32(n))
 		copy(out.Borrow(), m.ReadF32(po))
 		return
 	}
@@ -102,7 +102,7 @@ func (be *Backend) Binary(op tensor.BinaryOp, a, b, out *tensor.Tensor) {
 	pa, pb, po := m.AllocF32(a.Borrow()), m.AllocF32(b.Borrow()), m.Alloc(n)
 	grid, block := launch3(f.size[2], f.size[1], f.size[0])
 	u := func(v int) uint32 { return uint32(v) }
-	run("Binary", k, &m, grid, block, po, pa, pb,
+	be.run("Binary", k, &m, grid, block, po, pa, pb,
 		u(f.size[2]), u(f.size[1]), u(f.size[0]),
 		u(f.sa[2]), u(f.sa[1]), u(f.sa[0]), u(f.sb[2]), u(f.sb[1]), u(f.sb[0]))
 	copy(out.Borrow(), m.ReadF32(po))

@@ -23,7 +23,7 @@ func (be *Backend) pack(m *ptx.Memory, trans bool, rows, cols int, x []float32, 
 	}
 	src, dst := m.AllocF32(x[:span]), m.Alloc(rows*cols)
 	grid, block := launch3(cols, rows, 1)
-	run("Gemm", be.gather, m, grid, block, dst, src, uint32(cols), uint32(rows), uint32(sx), uint32(sy))
+	be.run("Gemm", be.gather, m, grid, block, dst, src, uint32(cols), uint32(rows), uint32(sx), uint32(sy))
 	return dst
 }
 
@@ -43,7 +43,7 @@ func (be *Backend) Gemm(transA, transB bool, m, n, k int, alpha float32, a []flo
 	if m*n >= smallGemm {
 		cfg, kern = kernels.DefaultSgemm, be.large
 	}
-	run("Gemm", kern, &mem, cfg.Grid(m, n), ptx.D1(uint32(cfg.Threads())), pt, pa, pb, uint32(m), uint32(n), uint32(k))
+	be.run("Gemm", kern, &mem, cfg.Grid(m, n), ptx.D1(uint32(cfg.Threads())), pt, pa, pb, uint32(m), uint32(n), uint32(k))
 
 	span := (m-1)*ldc + n
 	pc, epi := mem.AllocF32(c[:span]), be.epi[0]
@@ -51,7 +51,7 @@ func (be *Backend) Gemm(transA, transB bool, m, n, k int, alpha float32, a []flo
 		epi = be.epi[1]
 	}
 	grid, block := launch3(n, m, 1)
-	run("Gemm", epi, &mem, grid, block, pc, pt, uint32(n), uint32(m), uint32(ldc), alpha, beta)
+	be.run("Gemm", epi, &mem, grid, block, pc, pt, uint32(n), uint32(m), uint32(ldc), alpha, beta)
 	res := mem.ReadF32(pc)
 	for i := range m { // C's rows only: the padding between them is not ours
 		copy(c[i*ldc:i*ldc+n], res[i*ldc:i*ldc+n])

@@ -41,12 +41,12 @@ func (be *Backend) Reduce(op tensor.ReduceOp, x *tensor.Tensor, reduce []bool, o
 	if rows == 1 {
 		blocks := kernels.SumBlocks(n)
 		partial, total := m.Alloc(blocks), m.Alloc(1)
-		run("Reduce", be.sum, &m, ptx.D1(uint32(blocks)), ptx.D1(kernels.SumBlock), partial, in, uint32(n))
-		run("Reduce", be.sum, &m, ptx.D1(1), ptx.D1(kernels.SumBlock), total, partial, uint32(blocks))
+		be.run("Reduce", be.sum, &m, ptx.D1(uint32(blocks)), ptx.D1(kernels.SumBlock), partial, in, uint32(n))
+		be.run("Reduce", be.sum, &m, ptx.D1(1), ptx.D1(kernels.SumBlock), total, partial, uint32(blocks))
 		out.Borrow()[0] = m.ReadF32(total)[0]
 		return
 	}
 	po := m.Alloc(rows)
-	run("Reduce", be.rowSum, &m, ptx.D1(uint32(min(rows, maxGrid))), ptx.D1(rowSumBlock), po, in, uint32(rows), uint32(n))
+	be.run("Reduce", be.rowSum, &m, ptx.D1(uint32(min(rows, maxGrid))), ptx.D1(rowSumBlock), po, in, uint32(rows), uint32(n))
 	copy(out.Borrow(), m.ReadF32(po))
 }

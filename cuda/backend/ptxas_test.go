@@ -1,0 +1,37 @@
+package backend_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/modeldoctor/modeldoctor/cuda/backend"
+)
+
+// TestPTXAssembles runs NVIDIA's assembler on every kernel the backend
+// launches (its own ones included) for Ampere and Hopper; without ptxas on
+// PATH it skips.
+func TestPTXAssembles(t *testing.T) {
+	ptxas, err := exec.LookPath("ptxas")
+	if err != nil {
+		t.Skip("ptxas not on PATH; install a CUDA toolkit to assemble the generated PTX")
+	}
+	be, err := backend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, k := range be.Kernels() {
+		src := filepath.Join(dir, k.Name()+".ptx")
+		if err := os.WriteFile(src, []byte(k.PTX()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, arch := range []string{"sm_80", "sm_90"} {
+			out, err := exec.Command(ptxas, "-arch="+arch, "-o", filepath.Join(dir, k.Name()+"."+arch+".cubin"), src).CombinedOutput()
+			if err != nil {
+				t.Errorf("ptxas -arch=%s %s: %v\n%s", arch, k.Name(), err, out)
+			}
+		}
+	}
+}
