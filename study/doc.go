@@ -7,12 +7,13 @@
 // A cell pre-trains a model, sifts and diagnoses it on the training split,
 // then fine-tunes every arm from the same pre-trained weights with the same
 // data order: a cross-entropy-only control and Model Doctor at each α of
-// the plan's grid, at each fine-tuning learning rate. A fixed stratified
-// validation split of the training set drives every choice: the epoch of
-// each run, then the α and learning rate of the treated model and the
-// learning rate of the control. The test split is read once per chosen
-// model. The authors' selection (the epoch with the best test accuracy) is
-// reported beside it, labelled, to show how much it inflates.
+// the plan's grid, at each fine-tuning learning rate. A stratified
+// validation split of the training set (one per seed, shared by all the
+// cell's arms) drives every choice: the epoch of each run, then the α and
+// learning rate of the treated model and the learning rate of the
+// control. The test split is evaluated after every epoch but never used
+// for a choice. The authors' selection (the epoch with the best test
+// accuracy) is reported beside it, labelled, to show how much it inflates.
 //
 // Files: plan.go (the grid and protocol), result.go (a cell's result file),
 // selection.go (choosing on validation), merge.go and table.go (the

@@ -18,6 +18,21 @@ type Comparison struct {
 	CI95    stats.Interval `json:"-"`
 	Verdict string         `json:"verdict"`
 	Label   string         `json:"label"`
+	// Diverged counts seeds left out because a run of the pair diverged
+	// before its first epoch ended.
+	Diverged int `json:"diverged_seeds,omitempty"`
+	// step is the accuracy step of the test split (100/N points).
+	step float64
+}
+
+// add appends one seed's pair, or counts it out when a run has no epoch.
+func (c *Comparison) add(t, ctl *Run, pick func([]Epoch) int) {
+	if len(t.Epochs) == 0 || len(ctl.Epochs) == 0 {
+		c.Diverged++
+		return
+	}
+	c.Treated = append(c.Treated, 100*t.Epochs[pick(t.Epochs)].Test)
+	c.Control = append(c.Control, 100*ctl.Epochs[pick(ctl.Epochs)].Test)
 }
 
 // GroupSummary is one (model, width, data set) over its seeds.
@@ -54,6 +69,7 @@ type GroupSummary struct {
 	// from scratch of equal length (epochs chosen on validation).
 	Noise   *Comparison `json:"feature_noise,omitempty"`
 	Scratch *Comparison `json:"scratch,omitempty"`
+	step    float64
 }
 
 // Summary is a merged study.
@@ -73,9 +89,6 @@ const Alpha = 0.05
 func Merge(p *Plan, results []*Result) (*Summary, error) {
 	byID := map[string]*Result{}
 	for _, r := range results {
-		if !r.Matches(p, r.Cell) {
-			return nil, fmt.Errorf("result for %s was made by plan %q or another protocol, not by this plan", r.Cell.ID(), r.Plan)
-		}
 		byID[r.Cell.ID()] = r
 	}
 	s := &Summary{Plan: p.Name, Protocol: p.Protocol}
@@ -85,6 +98,10 @@ func Merge(p *Plan, results []*Result) (*Summary, error) {
 		if !ok {
 			continue
 		}
+		if !r.Matches(p, c) {
+			return nil, fmt.Errorf("result for %s was made by plan %q or another protocol or cell, not by this plan", c.ID(), r.Plan)
+		}
+		delete(byID, c.ID())
 		s.Cells++
 		g, seen := index[c.Group()]
 		if !seen {
@@ -95,6 +112,9 @@ func Merge(p *Plan, results []*Result) (*Summary, error) {
 		if err := s.Groups[g].add(r, p.Protocol); err != nil {
 			return nil, fmt.Errorf("%s: %v", c.ID(), err)
 		}
+	}
+	for id := range byID {
+		return nil, fmt.Errorf("result for %s: no such cell in the plan", id)
 	}
 	for i := range s.Groups {
 		if err := s.Groups[i].finish(p.Protocol); err != nil {
@@ -127,14 +147,14 @@ func (g *GroupSummary) add(r *Result, pr Protocol) error {
 		g.Significant++
 	}
 
+	g.step = 100 / float64(r.TestImages)
 	g.AuthorsAlpha = AuthorsAlpha(pr.Alphas)
-	amd, ok1 := r.Find("md", g.AuthorsAlpha, pr.PretrainLR)
-	actl, ok2 := r.Find("control", 0, pr.PretrainLR)
+	amd, ok1 := r.Find("md", g.AuthorsAlpha, pr.LR(1))
+	actl, ok2 := r.Find("control", 0, pr.LR(1))
 	if !ok1 || !ok2 {
 		return fmt.Errorf("no run at α = %g and the pre-training lr for the authors' selection", g.AuthorsAlpha)
 	}
-	g.Authors.Treated = append(g.Authors.Treated, 100*amd.Epochs[BestTestEpoch(amd.Epochs)].Test)
-	g.Authors.Control = append(g.Authors.Control, 100*actl.Epochs[BestTestEpoch(actl.Epochs)].Test)
+	g.Authors.add(amd, actl, BestTestEpoch)
 
 	if n, ok := r.Choose("noise"); ok {
 		if g.Noise == nil {
@@ -168,8 +188,7 @@ func (g *GroupSummary) add(r *Result, pr Protocol) error {
 			if !ok {
 				return fmt.Errorf("no run at α = %g, lr %g", a, pr.LR(f))
 			}
-			g.PerAlpha[k].Treated = append(g.PerAlpha[k].Treated, 100*m.Epochs[m.Selected-1].Test)
-			g.PerAlpha[k].Control = append(g.PerAlpha[k].Control, 100*c.Epochs[c.Selected-1].Test)
+			g.PerAlpha[k].add(m, c, SelectEpoch)
 			k++
 		}
 	}
@@ -190,12 +209,20 @@ func (g *GroupSummary) finish(pr Protocol) error {
 		}
 	}
 	for _, c := range all {
-		d, err := stats.PairedDiff(c.Treated, c.Control)
+		if len(c.Treated) == 0 {
+			c.Diff, c.CI95 = stats.Paired{Mean: math.NaN(), SD: math.NaN(), TP: math.NaN(), Wilcoxon: stats.Wilcoxon{P: math.NaN()}}, stats.Interval{Lo: math.NaN(), Hi: math.NaN()}
+			c.Verdict = "every seed diverged"
+			continue
+		}
+		d, err := stats.PairedDiffStep(c.Treated, c.Control, g.step)
 		if err != nil {
 			return fmt.Errorf("%s: %v", g.Group, err)
 		}
 		c.Diff, c.CI95 = d, d.CI95()
 		c.Verdict = d.Verdict(Alpha)
+		if c.Diverged > 0 {
+			c.Verdict += fmt.Sprintf(" (%d seeds left out: a run diverged)", c.Diverged)
+		}
 	}
 	return nil
 }

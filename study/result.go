@@ -33,6 +33,9 @@ type Run struct {
 	// train.DecodeCorrect), for McNemar's test between two runs.
 	Selected        int    `json:"selected_epoch"`
 	SelectedCorrect string `json:"selected_test_correct"`
+	// Diverged says why the run stopped early (a NaN or infinite loss or
+	// gradient); Epochs then holds the epochs it finished, possibly none.
+	Diverged string `json:"diverged,omitempty"`
 }
 
 // Name identifies a run within its cell.
@@ -64,7 +67,6 @@ type Result struct {
 	// class's mask, before treatment.
 	Sparsity float64 `json:"mask_sparsity"`
 	Runs     []Run   `json:"runs"`
-	Version  string  `json:"version,omitempty"`
 }
 
 // Timing is a cell's timings, kept apart from its result: seconds of
@@ -75,6 +77,7 @@ type Timing struct {
 	RunsPerEpoch  map[string]float64 `json:"train_seconds_per_epoch"`
 	WallSeconds   float64            `json:"wall_seconds"`
 	CPU           string             `json:"cpu,omitempty"`
+	Version       string             `json:"version,omitempty"`
 	GOMAXPROCS    int                `json:"gomaxprocs"`
 	TreatVsPlain  float64            `json:"treat_vs_plain_step_time"`
 	ControlSource string             `json:"control_run"`

@@ -47,7 +47,7 @@ func TestGridAndValidate(t *testing.T) {
 // epoch validation selects.
 func fakeResult(p *Plan, c Cell, control, treated float64, right func(i int, arm string) bool) *Result {
 	pr := p.Protocol
-	n := 40
+	n := 100 // accuracies in whole points: the fake differences are exact steps
 	bits := func(arm string) string {
 		b := make([]bool, n)
 		for i := range b {
@@ -108,5 +108,33 @@ func TestMergePairsSeedsAndTestsThem(t *testing.T) {
 	other.Plan = "y"
 	if _, err := Merge(p, []*Result{&other}); err == nil {
 		t.Error("a result of another plan was merged")
+	}
+}
+
+// TestMergeLeavesOutDivergedSeeds: a run that diverged before its first
+// epoch ended leaves that seed out of the comparisons it is part of, and
+// says so, instead of failing the merge.
+func TestMergeLeavesOutDivergedSeeds(t *testing.T) {
+	cells, _ := Grid([]string{"lenet"}, []string{"mnist"}, []uint64{1, 2, 3})
+	p := &Plan{Name: "x", Protocol: DefaultProtocol(), Cells: cells}
+	var rs []*Result
+	for k, c := range cells {
+		r := fakeResult(p, c, 0.8, 0.81+0.001*float64(k), func(i int, arm string) bool { return i < 20 })
+		if k == 0 {
+			run, _ := r.Find("md", 10, p.Protocol.LR(1))
+			run.Epochs, run.Selected, run.SelectedCorrect, run.Diverged = nil, 0, "", "loss is NaN at epoch 1 batch 3"
+		}
+		rs = append(rs, r)
+	}
+	s, err := Merge(p, rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := s.Groups[0]
+	if g.Authors.Diverged != 1 || len(g.Authors.Treated) != 2 || !strings.Contains(g.Authors.Verdict, "1 seeds left out") {
+		t.Errorf("authors' selection: %d diverged, %d pairs, verdict %q", g.Authors.Diverged, len(g.Authors.Treated), g.Authors.Verdict)
+	}
+	if len(g.Main.Treated) != 3 {
+		t.Errorf("the main comparison lost a seed: %d pairs", len(g.Main.Treated))
 	}
 }

@@ -43,9 +43,11 @@ func (s *Summary) Markdown() string {
 	fmt.Fprintf(&b, "# Study %q: does Model Doctor beat a cross-entropy control?\n\n", s.Plan)
 	fmt.Fprintf(&b, "%d cells. Protocol: pre-training %d epochs at lr %g (cosine); every arm fine-tunes %d epochs from the same weights with the same data order, "+
 		"at lr %s (cosine); α ∈ {%s}; batch %d, %d px; %.4g of the training split held out (stratified) for validation. "+
-		"Test top-1 (%%), mean over seeds. The treated model's α, lr and epoch and the control's lr and epoch are chosen on validation; "+
-		"each chosen model's test accuracy is read once. Treated − control: mean of the paired differences in points, 95%% t interval, "+
-		"paired t-test and Wilcoxon signed-rank p-values (α = %g); McNemar: seeds whose chosen models differ significantly on the test images.\n\n",
+		"Test top-1 (%%), mean over seeds. The treated model's α, lr and epoch and the control's lr and epoch are chosen on validation "+
+		"(ties: the earlier epoch, then the run listed first); the test split is evaluated after every epoch but never used for a choice, except in the authors' selection below, labelled. "+
+		"Each seed draws its own validation split, shared by all of its arms. Treated − control: mean of the paired differences in points, 95%% t interval, "+
+		"paired t-test and Wilcoxon signed-rank p-values (α = %g; with n seeds the exact Wilcoxon p cannot go below 2/2ⁿ: 0.0625 for 5, 0.031 for 6); "+
+		"McNemar: seeds whose chosen models differ significantly on the test images.\n\n",
 		s.Cells, pr.PretrainEpochs, pr.PretrainLR, pr.FinetuneEpochs, lrList(pr), floatList(pr.Alphas), pr.Batch, pr.Size, pr.ValFraction, Alpha)
 	b.WriteString(s.MainTable())
 	b.WriteString("\nWhat validation chose for the treated model (α, lr per seed):\n\n")

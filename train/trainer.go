@@ -166,14 +166,14 @@ func (t *Trainer) epoch(e int, params []*autograd.Value) (rec EpochRecord, err e
 		if math.IsNaN(lv) || math.IsInf(lv, 0) {
 			// An infinite loss would step the weights to NaN too: stop
 			// before the optimizer sees either.
-			return EpochRecord{}, fmt.Errorf("%s: loss is %v at epoch %d batch %d (lower the learning rate?)", t.Opts.Name, lv, e+1, b.Index+1)
+			return EpochRecord{}, &NonFiniteError{fmt.Sprintf("%s: loss is %v at epoch %d batch %d (lower the learning rate?)", t.Opts.Name, lv, e+1, b.Index+1)}
 		}
 		// FreeValues hands the step's activations back to the tensor pool
 		// once the gradients exist (the logits are still needed below).
 		loss.BackwardWith(nil, autograd.GradOptions{FreeValues: true, Keep: []*autograd.Value{logits}})
 		if bad, ok := nn.FirstNonFiniteGrad(named); ok {
 			// The step would write the bad value into the weights.
-			return EpochRecord{}, fmt.Errorf("%s: non-finite gradient at epoch %d batch %d (loss %.4g): %v (lower the learning rate, or --detect-anomaly names the op)", t.Opts.Name, e+1, b.Index+1, lv, bad)
+			return EpochRecord{}, &NonFiniteError{fmt.Sprintf("%s: non-finite gradient at epoch %d batch %d (loss %.4g): %v (lower the learning rate, or --detect-anomaly names the op)", t.Opts.Name, e+1, b.Index+1, lv, bad)}
 		}
 		t.Opt.Step(lr)
 		acc.add(logits.Tensor(), b.Labels, lv)
@@ -202,6 +202,12 @@ func (t *Trainer) epoch(e int, params []*autograd.Value) (rec EpochRecord, err e
 	rec.Seconds = time.Since(began).Seconds()
 	return rec, nil
 }
+
+// NonFiniteError is a run stopped by a NaN or infinite loss or gradient:
+// the training diverged (a result, for a study), not a broken input.
+type NonFiniteError struct{ msg string }
+
+func (e *NonFiniteError) Error() string { return e.msg }
 
 // trainableNamed lists the parameters that take gradients, with their
 // names for error messages.

@@ -106,6 +106,7 @@ func runStudyRun(args []string) error {
 	results := fs.String("results", "", "directory of the cell result files (default: cells/ beside the plan)")
 	work := fs.String("work", "", "directory of checkpoints and intermediate files (default: runs/study/NAME)")
 	workers := fs.Int("workers", 2, "goroutines preparing batches")
+	dataDir := fs.String("data", "", "directory of the data sets (default: where they are installed); not part of the results")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -135,7 +136,7 @@ func runStudyRun(args []string) error {
 		}
 	}
 	for _, i := range cells {
-		if err := runCell(plan, i, *results, *work, *workers); err != nil {
+		if err := runCell(plan, i, *results, *work, *dataDir, *workers); err != nil {
 			return fmt.Errorf("cell %d (%s): %w", i, plan.Cells[i].ID(), err)
 		}
 	}

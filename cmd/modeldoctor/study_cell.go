@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -22,11 +23,18 @@ import (
 // for this plan and protocol. Every stage resumes from its checkpoint, so
 // a cell killed at any point and run again writes the same result file.
 // A lock file in work keeps two processes off the same cell.
-func runCell(plan *study.Plan, i int, results, work string, workers int) error {
+func runCell(plan *study.Plan, i int, results, work, dataDir string, workers int) error {
 	c := plan.Cells[i]
 	resPath := study.ResultPath(results, c)
-	if r, err := study.ReadResult(resPath); err == nil && r.Matches(plan, c) {
-		fmt.Fprintf(os.Stderr, "cell %d (%s): done, %s\n", i, c.ID(), resPath)
+	done := func() bool {
+		r, err := study.ReadResult(resPath)
+		if err == nil && r.Matches(plan, c) {
+			fmt.Fprintf(os.Stderr, "cell %d (%s): done, %s\n", i, c.ID(), resPath)
+			return true
+		}
+		return false
+	}
+	if done() {
 		return nil
 	}
 	unlock, err := lockCell(filepath.Join(work, c.ID()+".lock"))
@@ -34,13 +42,16 @@ func runCell(plan *study.Plan, i int, results, work string, workers int) error {
 		return err
 	}
 	defer unlock()
+	if done() { // another process finished it while this one waited
+		return nil
+	}
 	began := time.Now()
 	fmt.Fprintf(os.Stderr, "\n==== cell %d of %d: %s\n", i, len(plan.Cells), c.ID())
 
 	pr := plan.Protocol
 	d := &doctorFlags{
 		modelFlags: modelFlags{model: c.Model, dataset: c.Dataset, width: c.Width, size: pr.Size, batch: pr.Batch,
-			workers: workers, limit: pr.Limit, seed: c.Seed, preprocess: "standard"},
+			workers: workers, limit: pr.Limit, seed: c.Seed, preprocess: "standard", dataDir: dataDir},
 		out: filepath.Join(work, c.ID()), nHigh: pr.N, nLow: pr.NLow, theta: pr.Theta, valFraction: pr.ValFraction,
 	}
 	t := &treatFlags{sgdFlags: sgdFlags{momentum: pr.Momentum, weightDecay: pr.WeightDecay}}
@@ -50,14 +61,6 @@ func runCell(plan *study.Plan, i int, results, work string, workers int) error {
 	epochs := pr.PretrainEpochs
 	if c.PretrainEpochs > 0 {
 		epochs = c.PretrainEpochs
-	}
-	// The optional arms' settings are recorded only when they are on, so
-	// checkpoints of plans without them keep resuming.
-	if pr.FeatureNoise > 0 {
-		base["feature-noise"] = fmt.Sprint(pr.FeatureNoise)
-	}
-	if pr.Scratch {
-		base["pretrain-epochs"] = strconv.Itoa(epochs)
 	}
 	w, history, err := pretrain(d, t, pretraining{epochs: epochs, lr: pr.PretrainLR, val: true}, base)
 	if err != nil {
@@ -76,11 +79,12 @@ func runCell(plan *study.Plan, i int, results, work string, workers int) error {
 	}
 	before := train.EvaluateCorrect(s.model, d.loader(s.ds.Test, s.ds.Eval, false), s.classes())
 	res := &study.Result{Plan: plan.Name, Cell: c, Protocol: pr, Pretrain: epochsOf(history),
-		PretrainCorrect: before.Correct, TestImages: s.ds.Test.N, Version: train.Versions()["vcs.revision"]}
+		PretrainCorrect: before.Correct, TestImages: s.ds.Test.N}
 	for _, v := range dg.Sparsity() {
 		res.Sparsity += v / float64(len(dg.Classes))
 	}
-	timing := &study.Timing{Cell: c, RunsPerEpoch: map[string]float64{}, CPU: cpuid.CPU.BrandName, GOMAXPROCS: runtime.GOMAXPROCS(0)}
+	timing := &study.Timing{Cell: c, RunsPerEpoch: map[string]float64{}, CPU: cpuid.CPU.BrandName, GOMAXPROCS: runtime.GOMAXPROCS(0),
+		Version: train.Versions()["vcs.revision"]}
 	for _, h := range history {
 		timing.Pretrain += h.TrainSeconds / float64(len(history))
 	}
@@ -97,7 +101,16 @@ func runCell(plan *study.Plan, i int, results, work string, workers int) error {
 			runs = append(runs, study.Run{Arm: "scratch-md", Alpha: study.AuthorsAlpha(pr.Alphas), LR: lr})
 		}
 		for _, run := range runs {
-			done, perEpoch, err := s.fineTune(run, dg)
+			// An arm's own settings go into its record only: a plan that
+			// gains an optional arm keeps resuming the others.
+			own := map[string]string{}
+			switch run.Arm {
+			case "noise":
+				own["feature-noise"] = fmt.Sprint(pr.FeatureNoise)
+			case "scratch-md":
+				own["pretrain-epochs"] = strconv.Itoa(epochs)
+			}
+			done, perEpoch, err := s.fineTune(run, dg, own)
 			if err != nil {
 				return fmt.Errorf("%s: %w", run.Name(), err)
 			}
@@ -105,14 +118,16 @@ func runCell(plan *study.Plan, i int, results, work string, workers int) error {
 			timing.RunsPerEpoch[run.Name()] = perEpoch
 		}
 	}
-	if ctl, md := timing.RunsPerEpoch[study.Run{Arm: "control", LR: pr.PretrainLR}.Name()], timing.RunsPerEpoch[study.Run{Arm: "md", Alpha: pr.Alphas[0], LR: pr.PretrainLR}.Name()]; ctl > 0 {
-		timing.TreatVsPlain, timing.ControlSource = md/ctl, study.Run{Arm: "control", LR: pr.PretrainLR}.Name()
+	ctlName := study.Run{Arm: "control", LR: pr.LR(1)}.Name()
+	if ctl, md := timing.RunsPerEpoch[ctlName], timing.RunsPerEpoch[study.Run{Arm: "md", Alpha: pr.Alphas[0], LR: pr.LR(1)}.Name()]; ctl > 0 {
+		timing.TreatVsPlain, timing.ControlSource = md/ctl, ctlName
 	}
 	timing.WallSeconds = time.Since(began).Seconds()
-	if err := study.WriteJSON(study.TimingPath(results, c), timing); err != nil {
+	// The result first: a timing file is never left for an unfinished cell.
+	if err := study.WriteJSON(resPath, res); err != nil {
 		return err
 	}
-	if err := study.WriteJSON(resPath, res); err != nil {
+	if err := study.WriteJSON(study.TimingPath(results, c), timing); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "cell %d (%s): %s in %s\n", i, c.ID(), resPath, time.Since(began).Round(time.Second))
@@ -136,7 +151,7 @@ func (s *session) cellDiagnosis() (*doctor.Diagnosis, error) {
 // from, for as long) — resuming its checkpoint — and returns it with its
 // epochs and the epoch chosen on validation, and its training seconds per
 // epoch.
-func (s *session) fineTune(run study.Run, dg *doctor.Diagnosis) (study.Run, float64, error) {
+func (s *session) fineTune(run study.Run, dg *doctor.Diagnosis, own map[string]string) (study.Run, float64, error) {
 	f, pr := s.f, s.settings
 	m, _, err := f.newModel(s.ds)
 	if err != nil {
@@ -144,12 +159,15 @@ func (s *session) fineTune(run study.Run, dg *doctor.Diagnosis) (study.Run, floa
 	}
 	epochs, _ := strconv.Atoi(pr["finetune-epochs"])
 	if run.Arm == "scratch-md" {
-		epochs, _ = strconv.Atoi(pr["pretrain-epochs"])
+		epochs, _ = strconv.Atoi(own["pretrain-epochs"])
 	} else if _, err := nn.LoadWeights(f.weights, m, true); err != nil {
 		return run, 0, err
 	}
 	set := without(pr)
 	set["arm"], set["alpha"], set["lr"], set["epochs"], set["schedule"] = run.Arm, fmt.Sprint(run.Alpha), fmt.Sprint(run.LR), fmt.Sprint(epochs), "cosine"
+	for k, v := range own {
+		set[k] = v
+	}
 	opt := optim.NewSGD(nn.Trainable(m), optim.SGDOptions{Momentum: float32(num(pr["momentum"])), WeightDecay: float32(num(pr["wd"]))})
 	tr := &train.Trainer{
 		Model: m, Opt: opt, Schedule: optim.CosineAnnealingLR{Base: run.LR, TMax: epochs}, Classes: s.classes(),
@@ -162,10 +180,17 @@ func (s *session) fineTune(run study.Run, dg *doctor.Diagnosis) (study.Run, floa
 		cons := &doctor.Constraint{Layer: s.layer, Mask: dg.MaskTensor(), Alpha: float32(run.Alpha)}
 		tr.Loss = cons.Loss
 	case "noise":
-		tr.Loss = (&doctor.FeatureNoise{Layer: s.layer, Std: float32(num(pr["feature-noise"])), Seed: f.seed}).Loss
+		tr.Loss = (&doctor.FeatureNoise{Layer: s.layer, Std: float32(num(own["feature-noise"])), Seed: f.seed}).Loss
 	}
 	err = tr.Run()
 	tensor.TrimPool()
+	var diverged *train.NonFiniteError
+	if errors.As(err, &diverged) {
+		// Divergence is an outcome of the arm, recorded, not a failure of
+		// the cell (a rerun diverges at the same step: runs are exact).
+		run.Diverged, err = diverged.Error(), nil
+		fmt.Fprintf(os.Stderr, "%s diverged: %v\n", run.Name(), diverged)
+	}
 	if err != nil {
 		return run, 0, err
 	}
@@ -174,8 +199,10 @@ func (s *session) fineTune(run study.Run, dg *doctor.Diagnosis) (study.Run, floa
 		run.Epochs = append(run.Epochs, study.Epoch{Epoch: h.Epoch, Val: h.Val.Accuracy, Test: h.Eval.Accuracy})
 		perEpoch += h.TrainSeconds / float64(len(tr.History))
 	}
-	sel := study.SelectEpoch(run.Epochs)
-	run.Selected, run.SelectedCorrect = run.Epochs[sel].Epoch, tr.History[sel].Eval.Correct
+	if len(run.Epochs) > 0 {
+		sel := study.SelectEpoch(run.Epochs)
+		run.Selected, run.SelectedCorrect = run.Epochs[sel].Epoch, tr.History[sel].Eval.Correct
+	}
 	return run, perEpoch, nil
 }
 

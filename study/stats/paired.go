@@ -35,6 +35,15 @@ var ErrEmpty = errors.New("stats: no pairs")
 // control, which must have the same, non-zero length and hold no NaN or
 // infinity.
 func PairedDiff(treated, control []float64) (Paired, error) {
+	return PairedDiffStep(treated, control, 0)
+}
+
+// PairedDiffStep is PairedDiff with each difference rounded to the nearest
+// multiple of step (none when step is 0). Accuracies on N images move in
+// steps of 100/N points; differences computed in floating point split
+// equal steps into unequal numbers, which would break the Wilcoxon test's
+// ties.
+func PairedDiffStep(treated, control []float64, step float64) (Paired, error) {
 	if len(treated) != len(control) {
 		return Paired{}, fmt.Errorf("stats: %d treated values but %d control values", len(treated), len(control))
 	}
@@ -46,6 +55,9 @@ func PairedDiff(treated, control []float64) (Paired, error) {
 	sum := 0.0
 	for i := range d {
 		d[i] = treated[i] - control[i]
+		if step > 0 {
+			d[i] = math.Round(d[i]/step) * step
+		}
 		if math.IsNaN(d[i]) || math.IsInf(d[i], 0) {
 			return Paired{}, fmt.Errorf("stats: pair %d (%v, %v) is not finite", i, treated[i], control[i])
 		}

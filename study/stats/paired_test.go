@@ -118,3 +118,25 @@ func TestPairedConstantDifference(t *testing.T) {
 		t.Errorf("all zero: T = %v, TP = %v, Wilcoxon = %+v, want NaN and 3 zeros", z.T, z.TP, z.Wilcoxon)
 	}
 }
+
+// TestPairedDiffStepRestoresTies: differences of equal image counts,
+// computed from percentages in floating point, are equal again after
+// snapping to the accuracy step, so the Wilcoxon test sees their tie.
+func TestPairedDiffStepRestoresTies(t *testing.T) {
+	const n = 10000
+	pct := func(k int) float64 { return 100 * float64(k) / n }
+	treated := []float64{pct(9126), pct(9057), pct(9163), pct(9000), pct(9140)}
+	control := []float64{pct(9100), pct(9031), pct(9137), pct(9026), pct(9100)} // +26, +26, +26, −26, +40 images
+	raw, _ := PairedDiff(treated, control)
+	snapped, err := PairedDiffStep(treated, control, 100.0/n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !snapped.Wilcoxon.Ties {
+		t.Errorf("snapped differences %v lost their tie", snapped.D)
+	}
+	if snapped.D[0] != snapped.D[1] || snapped.D[1] != snapped.D[2] || snapped.D[0] != -snapped.D[3] {
+		t.Errorf("snapped differences %v are not equal steps", snapped.D)
+	}
+	_ = raw
+}
