@@ -88,12 +88,21 @@ func zooList(w io.Writer, cfg zoo.Config, inShape []int) error {
 		if spec.Paper {
 			paper = "yes"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", name, zooCommas(int64(s.Parameters)), zooMega(s.MACs), spec.DoctorLayer, paper)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", name, zooCommas(int64(s.Parameters)), zooMega(s.MACs), doctorLayerLabel(spec), paper)
 	}
 	if len(skipped) > 0 {
 		fmt.Fprintf(w, "\n(no width multiplier, not listed: %s)\n", strings.Join(skipped, ", "))
 	}
 	return nil
+}
+
+// doctorLayerLabel names the doctor layer and, where Model Doctor reads
+// the gradient elsewhere by default, that module too.
+func doctorLayerLabel(spec zoo.Spec) string {
+	if c := spec.CaptureLayer(); c != spec.DoctorLayer {
+		return fmt.Sprintf("%s (read at %s)", spec.DoctorLayer, c)
+	}
+	return spec.DoctorLayer
 }
 
 // zooLayers prints a model's layer table.
@@ -111,7 +120,7 @@ func zooLayers(w io.Writer, name string, cfg zoo.Config, inShape []int, depth in
 		paper = ", one of the paper's 16"
 	}
 	fmt.Fprintf(w, "%s: %s parameters, %s MACs per %s image, output %s, doctor layer %s%s\n\n",
-		spec.Name, zooCommas(int64(s.Parameters)), zooMega(s.MACs), zoo.FormatShape(inShape), zoo.FormatShape(s.Output), spec.DoctorLayer, paper)
+		spec.Name, zooCommas(int64(s.Parameters)), zooMega(s.MACs), zoo.FormatShape(inShape), zoo.FormatShape(s.Output), doctorLayerLabel(spec), paper)
 	fmt.Fprintln(w, "layer\ttype\toutput\tparameters\tMACs\t")
 	for _, r := range s.Rows {
 		if depth > 0 && r.Depth > depth {
@@ -122,7 +131,12 @@ func zooLayers(w io.Writer, name string, cfg zoo.Config, inShape []int, depth in
 			out += fmt.Sprintf(" (%d calls)", r.Calls)
 		}
 		mark := ""
-		if r.Name == spec.DoctorLayer {
+		switch {
+		case r.Name == spec.DoctorLayer && spec.CaptureLayer() != spec.DoctorLayer:
+			mark = "← doctor layer"
+		case r.Name == spec.CaptureLayer() && spec.CaptureLayer() != spec.DoctorLayer:
+			mark = "← its gradient is read here (the authors' in-place activation)"
+		case r.Name == spec.DoctorLayer:
 			mark = "← doctor layer"
 		}
 		fmt.Fprintf(w, "%s%s\t%s\t%s\t%s\t%s\t%s\n", strings.Repeat("  ", r.Depth-1), r.Name, r.Type, out,
