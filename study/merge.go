@@ -44,6 +44,9 @@ type GroupSummary struct {
 	Seeds   []uint64 `json:"seeds"`
 	// Before is arm (a): the pre-trained model's test accuracy (%).
 	Before []float64 `json:"before"`
+	// PretrainVal is pre-training's validation accuracy (%) per epoch,
+	// mean over seeds: whether it reached a plateau.
+	PretrainVal []float64 `json:"pretrain_val"`
 	// Main: treated (α, lr and epoch chosen on validation) against the
 	// control (lr and epoch chosen on validation).
 	Main Comparison `json:"main"`
@@ -133,6 +136,14 @@ func (g *GroupSummary) add(r *Result, pr Protocol) error {
 	}
 	g.Seeds = append(g.Seeds, r.Cell.Seed)
 	g.Before = append(g.Before, 100*r.Pretrain[len(r.Pretrain)-1].Test)
+	if g.PretrainVal == nil {
+		g.PretrainVal = make([]float64, len(r.Pretrain))
+	}
+	if len(g.PretrainVal) == len(r.Pretrain) {
+		for i, e := range r.Pretrain {
+			g.PretrainVal[i] += 100 * e.Val
+		}
+	}
 	g.Main.Treated = append(g.Main.Treated, 100*md.Epoch.Test)
 	g.Main.Control = append(g.Main.Control, 100*ctl.Epoch.Test)
 	g.ChosenAlpha = append(g.ChosenAlpha, md.Run.Alpha)
@@ -197,6 +208,9 @@ func (g *GroupSummary) add(r *Result, pr Protocol) error {
 
 // finish computes the statistics once every seed is in.
 func (g *GroupSummary) finish(pr Protocol) error {
+	for i := range g.PretrainVal {
+		g.PretrainVal[i] /= float64(len(g.Seeds))
+	}
 	g.Main.Label = "validation-selected α, lr and epoch"
 	g.Authors.Label = fmt.Sprintf("authors' selection: α = %g, lr %g, best test epoch", g.AuthorsAlpha, pr.PretrainLR)
 	all := append([]*Comparison{&g.Main, &g.Authors}, ptrs(g.PerAlpha)...)

@@ -50,6 +50,15 @@ func (s *Summary) Markdown() string {
 		"McNemar: seeds whose chosen models differ significantly on the test images.\n\n",
 		s.Cells, pr.PretrainEpochs, pr.PretrainLR, pr.FinetuneEpochs, lrList(pr), floatList(pr.Alphas), pr.Batch, pr.Size, pr.ValFraction, Alpha)
 	b.WriteString(s.MainTable())
+	b.WriteString("\nPre-training's validation accuracy (%, mean over seeds) over its last epochs — the plateau the arms start from:\n\n")
+	for _, g := range s.Groups {
+		last := g.PretrainVal[max(0, len(g.PretrainVal)-5):]
+		var parts []string
+		for i, v := range last {
+			parts = append(parts, fmt.Sprintf("epoch %d: %.2f", len(g.PretrainVal)-len(last)+i+1, v))
+		}
+		fmt.Fprintf(&b, "- %s: %s\n", modelLabel(g), strings.Join(parts, ", "))
+	}
 	b.WriteString("\nWhat validation chose for the treated model (α, lr per seed):\n\n")
 	for _, g := range s.Groups {
 		var parts []string
