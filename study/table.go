@@ -235,12 +235,30 @@ func TimingMarkdown(dir string) (string, error) {
 	var b strings.Builder
 	b.WriteString("# Step times\n\nTraining seconds per epoch (no evaluation) and the Model Doctor step against a plain one (first α, restart lr), per cell, as measured where the cell ran.\n\n")
 	b.WriteString("| cell | CPU | threads | pre-training s/epoch | treat / plain step time | cell wall time (min) |\n|---|---|---:|---:|---:|---:|\n")
+	ratios := map[string][]float64{}
+	var models []string
 	for _, n := range names {
 		var t Timing
 		if err := readJSON(n, &t); err != nil {
 			return "", err
 		}
 		fmt.Fprintf(&b, "| %s | %s | %d | %.1f | %.2f | %.1f |\n", t.Cell.ID(), t.CPU, t.GOMAXPROCS, t.Pretrain, t.TreatVsPlain, t.WallSeconds/60)
+		key := t.Cell.Group()
+		if _, seen := ratios[key]; !seen {
+			models = append(models, key)
+		}
+		ratios[key] = append(ratios[key], t.TreatVsPlain)
+	}
+	if len(models) > 0 {
+		b.WriteString("\nPer model, the treat / plain step-time ratio over its cells (mean, min–max):\n\n")
+		for _, m := range models {
+			rs := ratios[m]
+			lo, hi := rs[0], rs[0]
+			for _, r := range rs {
+				lo, hi = math.Min(lo, r), math.Max(hi, r)
+			}
+			fmt.Fprintf(&b, "- %s: %.2f (%.2f–%.2f, %d cells)\n", m, meanOf(rs), lo, hi, len(rs))
+		}
 	}
 	return b.String(), nil
 }
