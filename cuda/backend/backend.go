@@ -23,6 +23,7 @@ type Backend struct {
 	epi     [2]*ptx.Kernel // without and with beta
 	small   *ptx.Kernel    // SGEMM tilings: small for the interpreter's sake
 	large   *ptx.Kernel
+	conv    convKernels
 	// launches counts kernel launches, so tests can tell which ops ran
 	// kernels and which delegated.
 	launches atomic.Int64
@@ -47,6 +48,7 @@ func New() (*Backend, error) {
 		sum:     kernels.Sum(), rowSum: rowSum(), gather: gather2D(),
 		epi:   [2]*ptx.Kernel{gemmEpilogue(false), gemmEpilogue(true)},
 		small: small, large: large,
+		conv: convKernels{im2col: im2col(), col2im: col2im(), gather3: gather3D()},
 	}, nil
 }
 
@@ -62,7 +64,8 @@ func (be *Backend) Launches() int64 { return be.launches.Load() }
 // Kernels lists the kernels this backend launches, for checks that must
 // cover each one (ptxas, a GPU run).
 func (be *Backend) Kernels() []*ptx.Kernel {
-	ks := []*ptx.Kernel{be.sum, be.rowSum, be.gather, be.epi[0], be.epi[1], be.small, be.large}
+	ks := []*ptx.Kernel{be.sum, be.rowSum, be.gather, be.epi[0], be.epi[1], be.small, be.large,
+		be.conv.im2col, be.conv.col2im, be.conv.gather3}
 	for _, k := range be.unary {
 		ks = append(ks, k)
 	}

@@ -22,6 +22,7 @@ func TestDispatch(t *testing.T) {
 	y4 := tensor.Normal(r, 0, 1, 2, 1, 4, 1)
 	a, b := tensor.Normal(r, 0, 1, 6*5).Borrow(), tensor.Normal(r, 0, 1, 5*7).Borrow()
 	c := make([]float32, 6*7)
+	g2 := tensor.ConvParams{Groups: 2}.Norm()
 	cases := []struct {
 		name string
 		call func()
@@ -41,9 +42,18 @@ func TestDispatch(t *testing.T) {
 		{"gemm dense: sgemm, epilogue", func() { be.Gemm(false, false, 6, 7, 5, 1, a, 5, b, 7, 0, c, 7) }, 2},
 		{"gemm both transposed: two packs more", func() { be.Gemm(true, true, 6, 7, 5, 1, a, 6, b, 5, 1, c, 7) }, 4},
 		{"gemm k=0 delegates", func() { be.Gemm(false, false, 6, 7, 0, 1, a, 1, b, 7, 1, c, 7) }, 0},
-		{"conv delegates", func() {
+		{"conv one image: im2col, sgemm", func() {
 			be.Conv2D(tensor.Zeros(1, 1, 3, 3), tensor.Zeros(1, 1, 2, 2), tensor.ConvParams{}.Norm(), tensor.Zeros(1, 1, 2, 2))
-		}, 0},
+		}, 2},
+		{"conv 2 images 2 groups: im2col, 2 sgemm, permute", func() {
+			be.Conv2D(tensor.Zeros(2, 4, 3, 3), tensor.Zeros(2, 2, 2, 2), g2, tensor.Zeros(2, 2, 2, 2))
+		}, 4},
+		{"conv input grad: 2 permutes, 2 sgemm, col2im", func() {
+			be.Conv2DInputGrad(tensor.Zeros(2, 2, 2, 2), tensor.Zeros(2, 2, 2, 2), g2, tensor.Zeros(2, 4, 3, 3))
+		}, 5},
+		{"conv weight grad: permute, im2col, 2 sgemm", func() {
+			be.Conv2DWeightGrad(tensor.Zeros(2, 4, 3, 3), tensor.Zeros(2, 2, 2, 2), g2, tensor.Zeros(2, 2, 2, 2))
+		}, 4},
 	}
 	for _, tc := range cases {
 		before := be.Launches()

@@ -17,15 +17,21 @@
 //     tree, no atomics);
 //   - Gemm: kernels.Sgemm (the small tiling below 128×128 outputs, the
 //     default above), with a gather kernel packing transposed or strided
-//     operands and an epilogue kernel applying alpha, beta and ldc.
+//     operands and an epilogue kernel applying alpha, beta and ldc;
+//   - Conv2D and its two gradients (groups and depthwise included), as
+//     im2col + SGEMM with the batch folded into the GEMMs' column axis, one
+//     SGEMM per group: the forward is W_g·col_g then a permutation to NCHW;
+//     the input gradient W_gᵀ·gy_g then a col2im that gathers (each input
+//     pixel sums its taps in the reference's order, no atomics); the
+//     weight gradient gy_g·col_gᵀ, one fma chain over images and positions.
 //
 // Ops that delegate to tensor.CPU: every other Unary op (Exp, Log, Sqrt,
 // Abs, Sign, Tanh, Sigmoid, Recip, PowScalar, GtScalar, LtScalar,
 // ClampMin, ClampMax), every other Binary op (Div, Maximum, Minimum, Pow,
 // Gt, Ge, Eq) and broadcasts that do not fold into three axes, Max and Min
-// reductions and sums over non-trailing axes, empty GEMMs, Conv2D and its
-// two gradients, MaxPool2D, AvgPool2D and AdaptiveAvgPool2D and their
-// transposes.
+// reductions and sums over non-trailing axes, empty GEMMs and empty or
+// oversized convolutions, MaxPool2D, AvgPool2D and AdaptiveAvgPool2D and
+// their transposes.
 //
 // The interpreter is exact by design; where a kernel sums in another order
 // than the reference (the sum's tree, SGEMM's fma chains), the

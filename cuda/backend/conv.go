@@ -1,0 +1,135 @@
+package backend
+
+import (
+	"github.com/modeldoctor/modeldoctor/cuda/ptx"
+	"github.com/modeldoctor/modeldoctor/tensor"
+)
+
+// convKernels are the convolution's own kernels; the products run on the
+// backend's SGEMM.
+type convKernels struct {
+	im2col, col2im, gather3 *ptx.Kernel
+}
+
+// convPlan is one convolution's sizes: batch folded into the GEMMs'
+// column axis (cols = N·ho·wo), one GEMM per group.
+type convPlan struct {
+	geom                     convGeom
+	o, groups, cg, og, kk    int
+	hw, cols                 int
+	xLen, wLen, yLen, colLen int
+}
+
+// planConv reads the sizes off x's, w's and y's shapes; ok is false when
+// some buffer is empty or past the kernels' 32-bit indexing.
+func planConv(xs, ws, ys []int, p tensor.ConvParams) (c convPlan, ok bool) {
+	n, ch, h, w := xs[0], xs[1], xs[2], xs[3]
+	o, cg, kh, kw := ws[0], ws[1], ws[2], ws[3]
+	ho, wo := ys[2], ys[3]
+	u := func(v int) uint32 { return uint32(v) }
+	c = convPlan{
+		geom: convGeom{u(n), u(ch), u(h), u(w), u(kh), u(kw), u(ho), u(wo),
+			u(p.StrideH), u(p.StrideW), u(p.PadH), u(p.PadW), u(p.DilationH), u(p.DilationW)},
+		o: o, groups: p.Groups, cg: cg, og: o / p.Groups, kk: cg * kh * kw,
+		hw: ho * wo, cols: n * ho * wo,
+		xLen: n * ch * h * w, wLen: o * cg * kh * kw, yLen: n * o * ho * wo,
+	}
+	c.colLen = c.groups * c.kk * c.cols
+	for _, v := range []int{c.xLen, c.wLen, c.yLen, c.colLen, (h + p.PadH) * (w + p.PadW) * ch * n} {
+		if v == 0 || v > maxElems {
+			return c, false
+		}
+	}
+	return c, true
+}
+
+// im2col launches the patch kernel: the matrices [G][kk][cols], or with
+// trans their transposes [G][cols][kk].
+func (be *Backend) im2col(op string, m *ptx.Memory, c convPlan, x ptx.Ptr, trans bool) ptx.Ptr {
+	col := m.Alloc(c.colLen)
+	rs, qs := c.cols, 1
+	if trans {
+		rs, qs = 1, c.kk
+	}
+	grid, block := launch3(int(c.geom.wo), int(c.geom.ho), c.cg)
+	args := append([]any{col, x}, c.geom.args()...)
+	args = append(args, uint32(c.groups), uint32(c.cg), uint32(c.kk*c.cols), uint32(rs), uint32(qs))
+	be.run(op, be.conv.im2col, m, grid, block, args...)
+	return col
+}
+
+// byChannel uploads gy [N,O,hw] as [O,N,hw], the GEMMs' row-per-channel
+// layout (one image needs no permutation).
+func (be *Backend) byChannel(op string, m *ptx.Memory, c convPlan, gy []float32) ptx.Ptr {
+	p := m.AllocF32(gy)
+	if c.geom.n == 1 {
+		return p
+	}
+	return be.permute(op, m, p, c.hw, int(c.geom.n), c.o, 1, c.o*c.hw, c.hw)
+}
+
+// Conv2D implements tensor.Backend: im2col over the batch, one SGEMM per
+// group (W_g · col_g), and a permutation from [O,N,hw] to NCHW.
+func (be *Backend) Conv2D(x, w *tensor.Tensor, p tensor.ConvParams, out *tensor.Tensor) {
+	c, ok := planConv(x.Shape(), w.Shape(), out.Shape(), p)
+	if !ok {
+		be.CPU.Conv2D(x, w, p, out)
+		return
+	}
+	var m ptx.Memory
+	px, pw := m.AllocF32(x.Borrow()), m.AllocF32(w.Borrow())
+	col := be.im2col("Conv2D", &m, c, px, false)
+	t := m.Alloc(c.o * c.cols)
+	for g := range c.groups {
+		be.sgemm("Conv2D", &m, at(t, g*c.og*c.cols), at(pw, g*c.og*c.kk), at(col, g*c.kk*c.cols), c.og, c.cols, c.kk)
+	}
+	if c.geom.n > 1 {
+		t = be.permute("Conv2D", &m, t, c.hw, c.o, int(c.geom.n), 1, c.cols, c.hw)
+	}
+	copy(out.Borrow(), m.ReadF32(t))
+}
+
+// Conv2DInputGrad implements tensor.Backend: per group col_g = W_gᵀ · gy_g
+// (W transposed per group by a permutation), then col2im's gather.
+func (be *Backend) Conv2DInputGrad(gy, w *tensor.Tensor, p tensor.ConvParams, gx *tensor.Tensor) {
+	c, ok := planConv(gx.Shape(), w.Shape(), gy.Shape(), p)
+	if !ok {
+		be.CPU.Conv2DInputGrad(gy, w, p, gx)
+		return
+	}
+	var m ptx.Memory
+	gyc := be.byChannel("Conv2DInputGrad", &m, c, gy.Borrow())
+	wt := be.permute("Conv2DInputGrad", &m, m.AllocF32(w.Borrow()), c.og, c.kk, c.groups, c.kk, 1, c.og*c.kk)
+	col := m.Alloc(c.colLen)
+	for g := range c.groups {
+		be.sgemm("Conv2DInputGrad", &m, at(col, g*c.kk*c.cols), at(wt, g*c.kk*c.og), at(gyc, g*c.og*c.cols), c.kk, c.cols, c.og)
+	}
+	pgx := m.Alloc(c.xLen)
+	sh, sw := int(c.geom.sh), int(c.geom.sw)
+	nqx, nqy := (int(c.geom.w+c.geom.pw)+sw-1)/sw, (int(c.geom.h+c.geom.ph)+sh-1)/sh
+	dh, dw := int(c.geom.dh), int(c.geom.dw)
+	grid, block := launch3(nqx, nqy, int(c.geom.c))
+	args := append([]any{pgx, col}, c.geom.args()...)
+	args = append(args, uint32(dh/sh), uint32(dh%sh), uint32(dw/sw), uint32(dw%sw), uint32(nqx), uint32(nqy))
+	be.run("Conv2DInputGrad", be.conv.col2im, &m, grid, block, args...)
+	copy(gx.Borrow(), m.ReadF32(pgx))
+}
+
+// Conv2DWeightGrad implements tensor.Backend: per group gw_g = gy_g ·
+// col_gᵀ, the batch folded into the product's inner axis, so each weight
+// is one fma chain over images and positions in order.
+func (be *Backend) Conv2DWeightGrad(x, gy *tensor.Tensor, p tensor.ConvParams, gw *tensor.Tensor) {
+	c, ok := planConv(x.Shape(), gw.Shape(), gy.Shape(), p)
+	if !ok {
+		be.CPU.Conv2DWeightGrad(x, gy, p, gw)
+		return
+	}
+	var m ptx.Memory
+	gyc := be.byChannel("Conv2DWeightGrad", &m, c, gy.Borrow())
+	colT := be.im2col("Conv2DWeightGrad", &m, c, m.AllocF32(x.Borrow()), true)
+	pgw := m.Alloc(c.wLen)
+	for g := range c.groups {
+		be.sgemm("Conv2DWeightGrad", &m, at(pgw, g*c.og*c.kk), at(gyc, g*c.og*c.cols), at(colT, g*c.cols*c.kk), c.og, c.kk, c.cols)
+	}
+	copy(gw.Borrow(), m.ReadF32(pgw))
+}
