@@ -24,6 +24,7 @@ type Backend struct {
 	small   *ptx.Kernel    // SGEMM tilings: small for the interpreter's sake
 	large   *ptx.Kernel
 	conv    convKernels
+	pool    poolKernels
 	// launches counts kernel launches, so tests can tell which ops ran
 	// kernels and which delegated.
 	launches atomic.Int64
@@ -49,6 +50,7 @@ func New() (*Backend, error) {
 		epi:   [2]*ptx.Kernel{gemmEpilogue(false), gemmEpilogue(true)},
 		small: small, large: large,
 		conv: convKernels{im2col: im2col(), col2im: col2im(), gather3: gather3D()},
+		pool: newPoolKernels(),
 	}, nil
 }
 
@@ -66,6 +68,7 @@ func (be *Backend) Launches() int64 { return be.launches.Load() }
 func (be *Backend) Kernels() []*ptx.Kernel {
 	ks := []*ptx.Kernel{be.sum, be.rowSum, be.gather, be.epi[0], be.epi[1], be.small, be.large,
 		be.conv.im2col, be.conv.col2im, be.conv.gather3}
+	ks = append(ks, be.pool.list()...)
 	for _, k := range be.unary {
 		ks = append(ks, k)
 	}

@@ -23,6 +23,7 @@ func TestDispatch(t *testing.T) {
 	a, b := tensor.Normal(r, 0, 1, 6*5).Borrow(), tensor.Normal(r, 0, 1, 5*7).Borrow()
 	c := make([]float32, 6*7)
 	g2 := tensor.ConvParams{Groups: 2}.Norm()
+	pool := tensor.PoolParams{KH: 2, KW: 2, StrideH: 2, StrideW: 2}
 	cases := []struct {
 		name string
 		call func()
@@ -54,6 +55,11 @@ func TestDispatch(t *testing.T) {
 		{"conv weight grad: permute, im2col, 2 sgemm", func() {
 			be.Conv2DWeightGrad(tensor.Zeros(2, 4, 3, 3), tensor.Zeros(2, 2, 2, 2), g2, tensor.Zeros(2, 2, 2, 2))
 		}, 4},
+		{"max pool: one launch", func() { be.MaxPool2D(x4, pool, tensor.Zeros(2, 3, 2, 2), make([]int32, 24)) }, 1},
+		{"avg pool: one launch", func() { be.AvgPool2D(x4, pool, tensor.Zeros(2, 3, 2, 2)) }, 1},
+		{"avg pool transpose: one gather", func() { be.AvgPool2DTranspose(tensor.Zeros(2, 3, 2, 2), pool, tensor.ZerosLike(x4)) }, 1},
+		{"adaptive avg pool: one launch", func() { be.AdaptiveAvgPool2D(x4, tensor.Zeros(2, 3, 1, 1)) }, 1},
+		{"adaptive transpose: one gather", func() { be.AdaptiveAvgPool2DTranspose(tensor.Zeros(2, 3, 1, 1), tensor.ZerosLike(x4)) }, 1},
 	}
 	for _, tc := range cases {
 		before := be.Launches()

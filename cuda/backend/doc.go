@@ -23,15 +23,28 @@
 //     SGEMM per group: the forward is W_g·col_g then a permutation to NCHW;
 //     the input gradient W_gᵀ·gy_g then a col2im that gathers (each input
 //     pixel sums its taps in the reference's order, no atomics); the
-//     weight gradient gy_g·col_gᵀ, one fma chain over images and positions.
+//     weight gradient gy_g·col_gᵀ, one fma chain over images and positions;
+//   - MaxPool2D (maxima and indices, ties and NaN as the reference),
+//     AvgPool2D and AdaptiveAvgPool2D, one thread an output, and their
+//     transposes as gathers, one thread an input pixel adding its windows'
+//     shares in the order the reference's scatter does. Sums run in the
+//     reference's order and divisions are exact (a reciprocal table and
+//     one fma correction), so every pooling result is the reference's to
+//     the bit.
+//
+// The builder lacks integer division, u32 select, u32 stores and
+// u32→f32 conversion; the kernels do without (see intmath.go and
+// divide.go): gathers walk quotient and remainder instead of dividing,
+// adaptive windows use a long division, and max pooling's indices travel
+// as exact floats that the host converts.
 //
 // Ops that delegate to tensor.CPU: every other Unary op (Exp, Log, Sqrt,
 // Abs, Sign, Tanh, Sigmoid, Recip, PowScalar, GtScalar, LtScalar,
 // ClampMin, ClampMax), every other Binary op (Div, Maximum, Minimum, Pow,
 // Gt, Ge, Eq) and broadcasts that do not fold into three axes, Max and Min
-// reductions and sums over non-trailing axes, empty GEMMs and empty or
-// oversized convolutions, MaxPool2D, AvgPool2D and AdaptiveAvgPool2D and
-// their transposes.
+// reductions and sums over non-trailing axes, empty GEMMs, and empty or
+// oversized convolutions and pools (max pooling also for planes over 2²⁴
+// elements, whose indices a float cannot hold exactly).
 //
 // The interpreter is exact by design; where a kernel sums in another order
 // than the reference (the sum's tree, SGEMM's fma chains), the
