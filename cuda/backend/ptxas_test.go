@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/modeldoctor/modeldoctor/cuda/backend"
@@ -28,9 +29,16 @@ func TestPTXAssembles(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, arch := range []string{"sm_80", "sm_90"} {
-			out, err := exec.Command(ptxas, "-arch="+arch, "-o", filepath.Join(dir, k.Name()+"."+arch+".cubin"), src).CombinedOutput()
+			out, err := exec.Command(ptxas, "-v", "-arch="+arch, "-o", filepath.Join(dir, k.Name()+"."+arch+".cubin"), src).CombinedOutput()
 			if err != nil {
 				t.Errorf("ptxas -arch=%s %s: %v\n%s", arch, k.Name(), err, out)
+				continue
+			}
+			// -v's resource line (registers, shared memory), for go test -v.
+			for _, line := range strings.Split(string(out), "\n") {
+				if strings.Contains(line, "Used") {
+					t.Logf("%s %s:%s", arch, k.Name(), strings.TrimPrefix(line, "ptxas info    :"))
+				}
 			}
 		}
 	}
