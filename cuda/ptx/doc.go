@@ -21,6 +21,13 @@
 // multiply and add into an fma, so the interpreter and the GPU round the
 // same way and their results can be compared bit for bit.
 //
+// Integer division and conversions (intops.go): div/rem .u32 and .s32,
+// div.rn.f32, cvt.rn.f32.{u32,s32}, cvt.rzi.{u32,s32}.f32 (truncating and
+// saturating, NaN to 0), min/max/setp .s32, selp.u32 and u32 loads and
+// stores. A U32 register serves as s32 for the ...S32 methods. Where PTX
+// leaves a result unspecified (an integer division by zero, -2³¹/-1) the
+// interpreter fails the launch rather than pick a value.
+//
 // Loops over compile-time constants (tiles, unrolled inner products) are
 // plain Go loops around builder calls: the builder is the macro language.
 package ptx

@@ -101,6 +101,10 @@ func arith(op opcode, t typ) string {
 }
 
 func (k *Kernel) emitInstr(w *strings.Builder, in instr) {
+	if isExt(in) {
+		k.emitExt(w, in)
+		return
+	}
 	d, s0, s1, s2 := in.dst, in.src[0], in.src[1], in.src[2]
 	switch in.op {
 	case opLabel:

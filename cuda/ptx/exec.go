@@ -69,6 +69,12 @@ func (l *launch) step(th *thread) error {
 			if err := l.store(th, in); err != nil {
 				return fmt.Errorf("instruction %d (st.%s): %w", pc, in.space, err)
 			}
+		case opDiv, opRem:
+			v, err := l.divRem(th, in)
+			if err != nil {
+				return fmt.Errorf("instruction %d (%s): %w", pc, extMnemonic(in), err)
+			}
+			th.regs[in.dst.id] = v
 		default:
 			th.regs[in.dst.id] = l.alu(th, in)
 		}
@@ -77,6 +83,9 @@ func (l *launch) step(th *thread) error {
 
 // alu evaluates the register-to-register instructions.
 func (l *launch) alu(th *thread, in *instr) uint64 {
+	if isExt(*in) {
+		return l.aluExt(th, in)
+	}
 	a := l.val(th, &in.src[0])
 	var b, c uint64
 	if in.src[1].kind != oNone {

@@ -27,6 +27,11 @@ const (
 	opBar
 	opBra
 	opRet
+	// Added after the first set; intops.go renders and interprets them.
+	opDiv       // div.u32, div.s32, div.rn.f32
+	opRem       // rem.u32, rem.s32
+	opCvtF32Int // cvt.rn.f32.u32, cvt.rn.f32.s32
+	opCvtIntF32 // cvt.rzi.u32.f32, cvt.rzi.s32.f32
 )
 
 // space is a memory state space.
@@ -60,4 +65,5 @@ type instr struct {
 	guard operand
 	neg   bool
 	param int
+	sgn   bool // a u32 register's bits read as s32 (div, rem, min, max, setp, cvt)
 }
