@@ -101,7 +101,7 @@ func arith(op opcode, t typ) string {
 }
 
 func (k *Kernel) emitInstr(w *strings.Builder, in instr) {
-	if isExt(in) {
+	if isExt(&in) {
 		k.emitExt(w, in)
 		return
 	}

@@ -83,7 +83,7 @@ func (l *launch) step(th *thread) error {
 
 // alu evaluates the register-to-register instructions.
 func (l *launch) alu(th *thread, in *instr) uint64 {
-	if isExt(*in) {
+	if isExt(in) {
 		return l.aluExt(th, in)
 	}
 	a := l.val(th, &in.src[0])
