@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"runtime"
-	"runtime/debug"
 	"time"
 
 	"github.com/modeldoctor/modeldoctor/autograd"
@@ -80,7 +78,7 @@ func DiagnoseWith(m nn.Module, layer string, ds *data.Dataset, transform data.Tr
 		}
 	}
 	d.Norm, d.Mask = NormalizeAndThreshold(d.Raw, theta)
-	d.Versions = versions()
+	d.Versions = train.Versions()
 	d.Created = time.Now().UTC().Format(time.RFC3339)
 	return d, nil
 }
@@ -216,17 +214,4 @@ func LoadDiagnosis(path string) (*Diagnosis, error) {
 		}
 	}
 	return &d, nil
-}
-
-func versions() map[string]string {
-	v := map[string]string{"go": runtime.Version()}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		v["modeldoctor"] = bi.Main.Version
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" {
-				v["revision"] = s.Value
-			}
-		}
-	}
-	return v
 }

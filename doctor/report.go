@@ -91,7 +91,7 @@ func WriteReport(dir string, in ReportInput) (string, error) {
 	if in.After != nil {
 		s.SparsityA = in.After.Sparsity()
 	}
-	s.Versions = versions()
+	s.Versions = train.Versions()
 	order := ChannelOrder(in.Before.Norm)
 	if err := HeatmapPNG(filepath.Join(dir, "heatmap_before.png"), in.Before, order); err != nil {
 		return "", err
