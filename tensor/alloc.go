@@ -231,6 +231,9 @@ func (t *Tensor) AllocatedSince(mark uint64) bool { return t.mem != nil && t.mem
 // Reshape share one ID. It is meant as a map key while the tensors are
 // alive.
 func (t *Tensor) StorageID() uintptr {
+	if t.dev != nil {
+		return uintptr(unsafe.Pointer(t.dev))
+	}
 	if t.mem != nil {
 		return uintptr(unsafe.Pointer(t.mem))
 	}
@@ -245,6 +248,13 @@ func (t *Tensor) StorageID() uintptr {
 // releasing the others afterwards only empties them. It reports whether
 // the storage was recycled.
 func Release(t *Tensor) bool {
+	if t != nil && t.dev != nil {
+		if !t.dev.released.CompareAndSwap(false, true) {
+			return false
+		}
+		t.dev.be.Free(t.dev.buf)
+		return true
+	}
 	if t == nil || t.data == nil {
 		return false
 	}
@@ -267,11 +277,19 @@ func (t *Tensor) Pin() {
 }
 
 // Released reports whether t was emptied by Release.
-func (t *Tensor) Released() bool { return t.data == nil && t.mem != nil && t.mem.released.Load() }
+func (t *Tensor) Released() bool {
+	if t.dev != nil {
+		return t.dev.released.Load()
+	}
+	return t.data == nil && t.mem != nil && t.mem.released.Load()
+}
 
 // Recyclable reports whether Release would hand t's storage back (for
 // tests and diagnostics).
 func (t *Tensor) Recyclable() bool {
+	if t.dev != nil {
+		return !t.dev.released.Load()
+	}
 	return t.data != nil && t.mem != nil && t.mem.pooled && !t.mem.escaped.Load() && !t.mem.released.Load()
 }
 

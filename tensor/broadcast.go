@@ -106,6 +106,11 @@ func BroadcastTo(x *Tensor, shape []int) *Tensor {
 	if err != nil || !SameShape(s, shape) {
 		panic(fmt.Sprintf("tensor.BroadcastTo: cannot broadcast %v to %v", x.shape, shape))
 	}
+	if be := deviceOf("BroadcastTo", x); be != nil {
+		out := devOut(be, shape)
+		onDevice(be, Op{Name: "BroadcastTo"}, []*Tensor{x}, out, func(in, out []*Tensor) { out[0].CopyFrom(BroadcastTo(in[0], shape)) })
+		return out[0]
+	}
 	out := newTensor(shape)
 	if len(out.data) == 0 {
 		return out // a zero-size axis: no rows (and inner may be 0)

@@ -73,7 +73,11 @@ func convGeometry(op string, xShape, wShape []int, p ConvParams) []int {
 // as PyTorch). Bias is added by the caller.
 func Conv2D(x, w *Tensor, p ConvParams) *Tensor {
 	p = p.Norm()
-	out := newTensor(convGeometry("Conv2D", x.shape, w.shape, p))
+	ys := convGeometry("Conv2D", x.shape, w.shape, p)
+	if be := deviceOf("Conv2D", x, w); be != nil {
+		return dev2(be, "Conv2D", p, x, w, ys, func(x, w *Tensor) *Tensor { return Conv2D(x, w, p) })
+	}
+	out := newTensor(ys)
 	backend().Conv2D(x, w, p, out)
 	return out
 }
@@ -85,6 +89,9 @@ func Conv2DInputGrad(gy, w *Tensor, p ConvParams, xShape []int) *Tensor {
 	ys := convGeometry("Conv2DInputGrad", xShape, w.shape, p)
 	if !SameShape(ys, gy.shape) {
 		panic(fmt.Sprintf("tensor.Conv2DInputGrad: gradient %v, want %v for input %v and weight %v", gy.shape, ys, xShape, w.shape))
+	}
+	if be := deviceOf("Conv2DInputGrad", gy, w); be != nil {
+		return dev2(be, "Conv2DInputGrad", p, gy, w, xShape, func(gy, w *Tensor) *Tensor { return Conv2DInputGrad(gy, w, p, xShape) })
 	}
 	gx := newTensor(xShape)
 	backend().Conv2DInputGrad(gy, w, p, gx)
@@ -98,6 +105,9 @@ func Conv2DWeightGrad(x, gy *Tensor, p ConvParams, wShape []int) *Tensor {
 	ys := convGeometry("Conv2DWeightGrad", x.shape, wShape, p)
 	if !SameShape(ys, gy.shape) {
 		panic(fmt.Sprintf("tensor.Conv2DWeightGrad: gradient %v, want %v for input %v and weight %v", gy.shape, ys, x.shape, wShape))
+	}
+	if be := deviceOf("Conv2DWeightGrad", x, gy); be != nil {
+		return dev2(be, "Conv2DWeightGrad", p, x, gy, wShape, func(x, gy *Tensor) *Tensor { return Conv2DWeightGrad(x, gy, p, wShape) })
 	}
 	gw := newTensor(wShape)
 	backend().Conv2DWeightGrad(x, gy, p, gw)

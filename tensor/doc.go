@@ -40,6 +40,24 @@
 // would be mostly padding (then col2im); the weight gradient is a GEMM or
 // the direct path's shifted dot products.
 //
+// # Devices
+//
+// A tensor's storage is on the host or on a device (device.go): a
+// DeviceBackend registered under a name such as "cuda:0" owns the memory
+// and computes the ops of tensors stored there. Copies are explicit: To
+// moves a tensor, Item reads a scalar back; Data, Borrow, At and Set
+// refuse a device tensor. Every op checks its operands' device after
+// validating them (the same panics on every device): all on the host, the
+// code below runs unchanged; all on one device, the op goes to that
+// device's Run with outputs already allocated there; mixed, it panics
+// naming the op and the devices. The ops a device receives, with their
+// arguments, are listed in device_ops.go. A backend without a kernel for
+// an op says so, and the op then runs on host copies — counted, with the
+// explicit copies, by Transfers, and refused after AllowHostFallback(false)
+// — so a device path always works and a test shows what it still copies.
+// Max pooling's indices live with the pooled values: on a device as exact
+// float32 indices (PoolIndices.Tensor).
+//
 // # Determinism
 //
 // Work is split over GOMAXPROCS goroutines, but never so that the order of a

@@ -62,6 +62,11 @@ func (op BinaryOp) String() string { return binaryNames[op] }
 
 // Unary applies op elementwise.
 func Unary(op UnaryOp, p float32, x *Tensor) *Tensor {
+	if be := deviceOf(op.String(), x); be != nil {
+		out := devOut(be, x.shape)
+		onDevice(be, Op{Name: "Unary", Args: UnaryArgs{op, p}}, []*Tensor{x}, out, func(in, out []*Tensor) { backend().Unary(op, p, in[0], out[0]) })
+		return out[0]
+	}
 	out := newTensorLike(x)
 	backend().Unary(op, p, x, out)
 	return out
@@ -72,6 +77,13 @@ func Binary(op BinaryOp, a, b *Tensor) *Tensor {
 	shape, err := BroadcastShapes(a.shape, b.shape)
 	if err != nil {
 		panic(fmt.Sprintf("tensor.%v: %v", op, err))
+	}
+	if be := deviceOf(op.String(), a, b); be != nil {
+		out := devOut(be, shape)
+		if Numel(shape) > 0 {
+			onDevice(be, Op{Name: "Binary", Args: BinaryArgs{op}}, []*Tensor{a, b}, out, func(in, out []*Tensor) { backend().Binary(op, in[0], in[1], out[0]) })
+		}
+		return out[0]
 	}
 	out := newTensor(shape)
 	if len(out.data) == 0 {
@@ -121,6 +133,11 @@ func Where(cond, a, b *Tensor) *Tensor {
 	}
 	if err != nil {
 		panic(fmt.Sprintf("tensor.Where: cond %v, a %v, b %v: %v", cond.shape, a.shape, b.shape, err))
+	}
+	if be := deviceOf("Where", cond, a, b); be != nil {
+		out := devOut(be, s1)
+		onDevice(be, Op{Name: "Where"}, []*Tensor{cond, a, b}, out, func(in, out []*Tensor) { out[0].CopyFrom(Where(in[0], in[1], in[2])) })
+		return out[0]
 	}
 	c, av, bv := BroadcastTo(cond, s1), BroadcastTo(a, s1), BroadcastTo(b, s1)
 	out := newTensor(s1)

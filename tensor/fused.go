@@ -18,6 +18,9 @@ import (
 // not positive.
 func ReluBackward(g, y *Tensor) *Tensor {
 	mustSameShape("ReluBackward", g, y)
+	if be := deviceOf("ReluBackward", g, y); be != nil {
+		return dev2(be, "ReluBackward", nil, g, y, g.shape, ReluBackward)
+	}
 	return bandMask(g, y, 0x7f800000) // y in (0, +Inf]
 }
 
@@ -25,6 +28,9 @@ func ReluBackward(g, y *Tensor) *Tensor {
 // output, or its input).
 func Relu6Backward(g, y *Tensor) *Tensor {
 	mustSameShape("Relu6Backward", g, y)
+	if be := deviceOf("Relu6Backward", g, y); be != nil {
+		return dev2(be, "Relu6Backward", nil, g, y, g.shape, Relu6Backward)
+	}
 	return bandMask(g, y, six32-1) // y in (0, 6)
 }
 
@@ -49,6 +55,9 @@ func bandMask(g, y *Tensor, limit uint32) *Tensor {
 // and patterns above 6's but not NaN become 6. Positive NaNs pass
 // through, as in torch.nn.functional.relu6.
 func Relu6(x *Tensor) *Tensor {
+	if be := deviceOf("Relu6", x); be != nil {
+		return dev1(be, "Relu6", nil, x, x.shape, Relu6)
+	}
 	out := newTensorLike(x)
 	xs, os := x.data, out.data
 	parallelFor(len(os), 1, func(lo, hi int) {
@@ -62,8 +71,15 @@ func Relu6(x *Tensor) *Tensor {
 func AddBiasInPlace(y, b *Tensor, axis int) {
 	a := normAxis("AddBiasInPlace", axis, len(y.shape))
 	c := y.shape[a]
-	if len(b.data) != c {
+	if b.Len() != c {
 		panic(fmt.Sprintf("tensor.AddBiasInPlace: bias %v for axis %d of %v", b.shape, axis, y.shape))
+	}
+	if be := deviceOf("AddBiasInPlace", y, b); be != nil {
+		onDevice(be, Op{Name: "AddBiasInPlace", Args: AxisArgs{a}}, []*Tensor{y, b}, []*Tensor{y}, func(in, out []*Tensor) {
+			copy(out[0].data, in[0].data)
+			AddBiasInPlace(out[0], in[1], a)
+		})
+		return
 	}
 	outer, inner := Numel(y.shape[:a]), Numel(y.shape[a+1:])
 	if inner == 1 {
@@ -87,6 +103,9 @@ func AddBiasInPlace(y, b *Tensor, axis int) {
 // float64 after subtracting the slice's maximum.
 func LogSoftmax(x *Tensor, axis int) *Tensor {
 	a := normAxis("LogSoftmax", axis, len(x.shape))
+	if be := deviceOf("LogSoftmax", x); be != nil {
+		return dev1(be, "LogSoftmax", AxisArgs{a}, x, x.shape, func(x *Tensor) *Tensor { return LogSoftmax(x, a) })
+	}
 	out := newTensorLike(x)
 	outer, n, inner := Numel(x.shape[:a]), x.shape[a], Numel(x.shape[a+1:])
 	if n == 0 || len(x.data) == 0 {
@@ -119,6 +138,9 @@ func LogSoftmax(x *Tensor, axis int) *Tensor {
 // SiLU returns x·sigmoid(x) (asm.SiLU: on AVX-512 with a vectorised exp,
 // within a few float32 ulp of the float64 reference used elsewhere).
 func SiLU(x *Tensor) *Tensor {
+	if be := deviceOf("SiLU", x); be != nil {
+		return dev1(be, "SiLU", nil, x, x.shape, SiLU)
+	}
 	out := newTensorLike(x)
 	parallelFor(len(out.data), 16, func(lo, hi int) {
 		asm.SiLU(out.data[lo:hi], x.data[lo:hi])
@@ -130,6 +152,9 @@ func SiLU(x *Tensor) *Tensor {
 // derivative of x·sigmoid(x), in one pass (asm.SiLUBackward).
 func SiLUBackward(g, x *Tensor) *Tensor {
 	mustSameShape("SiLUBackward", g, x)
+	if be := deviceOf("SiLUBackward", g, x); be != nil {
+		return dev2(be, "SiLUBackward", nil, g, x, x.shape, SiLUBackward)
+	}
 	out := newTensorLike(x)
 	parallelFor(len(out.data), 16, func(lo, hi int) {
 		asm.SiLUBackward(out.data[lo:hi], g.data[lo:hi], x.data[lo:hi])
@@ -155,6 +180,15 @@ func channelGeom(op string, x *Tensor) (n, c, inner int) {
 // in asm's 16 lanes over the channel's N runs in turn).
 func BatchNormStats(x *Tensor) (mean, variance *Tensor) {
 	n, c, inner := channelGeom("BatchNormStats", x)
+	if be := deviceOf("BatchNormStats", x); be != nil {
+		out := devOut(be, []int{c}, []int{c})
+		onDevice(be, Op{Name: "BatchNormStats"}, []*Tensor{x}, out, func(in, out []*Tensor) {
+			m, v := BatchNormStats(in[0])
+			out[0].CopyFrom(m)
+			out[1].CopyFrom(v)
+		})
+		return out[0], out[1]
+	}
 	mean, variance = Zeros(c), Zeros(c)
 	cnt := float64(n * inner)
 	parallelFor(c, n*inner*2, func(lo, hi int) {
@@ -178,8 +212,15 @@ func BatchNormStats(x *Tensor) (mean, variance *Tensor) {
 // (batch norm's normalisation and affine transform folded into one pass).
 func ChannelAffine(x, scale, shift *Tensor) *Tensor {
 	n, c, inner := channelGeom("ChannelAffine", x)
-	if len(scale.data) != c || len(shift.data) != c {
+	if scale.Len() != c || shift.Len() != c {
 		panic(fmt.Sprintf("tensor.ChannelAffine: scale %v and shift %v for %v", scale.shape, shift.shape, x.shape))
+	}
+	if be := deviceOf("ChannelAffine", x, scale, shift); be != nil {
+		out := devOut(be, x.shape)
+		onDevice(be, Op{Name: "ChannelAffine"}, []*Tensor{x, scale, shift}, out, func(in, out []*Tensor) {
+			out[0].CopyFrom(ChannelAffine(in[0], in[1], in[2]))
+		})
+		return out[0]
 	}
 	out := newTensorLike(x)
 	if c == 0 {
@@ -204,6 +245,16 @@ func ChannelAffine(x, scale, shift *Tensor) *Tensor {
 func BatchNormBackward(x, g, mean, invstd, gamma *Tensor) (gx, ggamma, gbeta *Tensor) {
 	mustSameShape("BatchNormBackward", x, g)
 	n, c, inner := channelGeom("BatchNormBackward", x)
+	if be := deviceOf("BatchNormBackward", x, g, mean, invstd, gamma); be != nil {
+		out := devOut(be, x.shape, []int{c}, []int{c})
+		onDevice(be, Op{Name: "BatchNormBackward"}, []*Tensor{x, g, mean, invstd, gamma}, out, func(in, out []*Tensor) {
+			a, b, d := BatchNormBackward(in[0], in[1], in[2], in[3], in[4])
+			out[0].CopyFrom(a)
+			out[1].CopyFrom(b)
+			out[2].CopyFrom(d)
+		})
+		return out[0], out[1], out[2]
+	}
 	ggamma, gbeta = Zeros(c), Zeros(c)
 	sg := make([]float64, c)
 	sgx := make([]float64, c)

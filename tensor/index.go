@@ -48,6 +48,9 @@ func Gather(x *Tensor, axis int, idx *Indices) *Tensor {
 	a := normAxis("Gather", axis, len(x.shape))
 	outer, n, inner, xn := gatherDims("Gather", x.shape, a, idx)
 	checkIndexRange("Gather", idx.Data, xn)
+	if be := deviceOf("Gather", x); be != nil {
+		return dev1(be, "Gather", IndexArgs{Axis: a, Idx: idx}, x, idx.Shape, func(x *Tensor) *Tensor { return Gather(x, a, idx) })
+	}
 	out := Zeros(idx.Shape...)
 	parallelFor(outer, n*inner, func(lo, hi int) {
 		for o := lo; o < hi; o++ {
@@ -73,6 +76,9 @@ func ScatterAdd(base *Tensor, axis int, idx *Indices, src *Tensor) *Tensor {
 		panic(fmt.Sprintf("tensor.ScatterAdd: index shape %v and source shape %v differ", idx.Shape, src.shape))
 	}
 	checkIndexRange("ScatterAdd", idx.Data, xn)
+	if be := deviceOf("ScatterAdd", base, src); be != nil {
+		return dev2(be, "ScatterAdd", IndexArgs{Axis: a, Idx: idx}, base, src, base.shape, func(base, src *Tensor) *Tensor { return ScatterAdd(base, a, idx, src) })
+	}
 	out := base.Clone()
 	// Parallel over outer: each outer slice of out is written by one worker.
 	parallelFor(outer, n*inner, func(lo, hi int) {
@@ -94,6 +100,10 @@ func IndexSelect(x *Tensor, axis int, index []int) *Tensor {
 	a := normAxis("IndexSelect", axis, len(x.shape))
 	shape := cloneInts(x.shape)
 	shape[a] = len(index)
+	if be := deviceOf("IndexSelect", x); be != nil {
+		checkIndexList("IndexSelect", index, a, x.shape)
+		return dev1(be, "IndexSelect", IndexArgs{Axis: a, Index: index}, x, shape, func(x *Tensor) *Tensor { return IndexSelect(x, a, index) })
+	}
 	out := Zeros(shape...)
 	outer, xn, inner := Numel(x.shape[:a]), x.shape[a], Numel(x.shape[a+1:])
 	for o := 0; o < outer; o++ {
@@ -115,6 +125,10 @@ func IndexAdd(base *Tensor, axis int, index []int, src *Tensor) *Tensor {
 	want[a] = len(index)
 	if !SameShape(want, src.shape) {
 		panic(fmt.Sprintf("tensor.IndexAdd: source shape %v, want %v", src.shape, want))
+	}
+	if be := deviceOf("IndexAdd", base, src); be != nil {
+		checkIndexList("IndexAdd", index, a, base.shape)
+		return dev2(be, "IndexAdd", IndexArgs{Axis: a, Index: index}, base, src, base.shape, func(base, src *Tensor) *Tensor { return IndexAdd(base, a, index, src) })
 	}
 	out := base.Clone()
 	outer, xn, inner := Numel(base.shape[:a]), base.shape[a], Numel(base.shape[a+1:])
@@ -143,4 +157,14 @@ func OneHot(labels []int, classes int) *Tensor {
 		out.data[i*classes+l] = 1
 	}
 	return out
+}
+
+// checkIndexList panics at the first index outside axis a of shape, with
+// the message the host loops give.
+func checkIndexList(op string, index []int, a int, shape []int) {
+	for _, s := range index {
+		if s < 0 || s >= shape[a] {
+			panic(fmt.Sprintf("tensor.%s: index %d out of range for axis %d of %v", op, s, a, shape))
+		}
+	}
 }

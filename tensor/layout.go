@@ -22,15 +22,15 @@ func (x *Tensor) Reshape(shape ...int) *Tensor {
 	}
 	if infer >= 0 {
 		if n == 0 {
-			panic(fmt.Sprintf("tensor.Reshape: the -1 in %v is ambiguous for %v (%d elements)", shape, x.shape, len(x.data)))
+			panic(fmt.Sprintf("tensor.Reshape: the -1 in %v is ambiguous for %v (%d elements)", shape, x.shape, x.Len()))
 		}
-		s[infer] = len(x.data) / n
+		s[infer] = x.Len() / n
 		n *= s[infer]
 	}
-	if n != len(x.data) {
-		panic(fmt.Sprintf("tensor.Reshape: cannot reshape %v (%d elements) to %v", x.shape, len(x.data), shape))
+	if n != x.Len() {
+		panic(fmt.Sprintf("tensor.Reshape: cannot reshape %v (%d elements) to %v", x.shape, x.Len(), shape))
 	}
-	return &Tensor{shape: s, data: x.data, mem: x.mem}
+	return &Tensor{shape: s, data: x.data, mem: x.mem, dev: x.dev}
 }
 
 // Permute reorders axes: output axis i is input axis perm[i].
@@ -53,6 +53,10 @@ func Permute(x *Tensor, perm ...int) *Tensor {
 	}
 	if identity {
 		return x.Clone()
+	}
+	if be := deviceOf("Permute", x); be != nil {
+		p := cloneInts(perm)
+		return dev1(be, "Permute", PermuteArgs{p}, x, shape, func(x *Tensor) *Tensor { return Permute(x, p...) })
 	}
 	out := newTensor(shape) // every element is written below
 	nd := len(shape)
@@ -107,6 +111,9 @@ func Narrow(x *Tensor, axis, start, length int) *Tensor {
 	}
 	shape := cloneInts(x.shape)
 	shape[a] = length
+	if be := deviceOf("Narrow", x); be != nil {
+		return dev1(be, "Narrow", NarrowArgs{a, start, length}, x, shape, func(x *Tensor) *Tensor { return Narrow(x, a, start, length) })
+	}
 	out := newTensor(shape) // every element is written below
 	outer := Numel(x.shape[:a])
 	inner := Numel(x.shape[a+1:])
@@ -136,6 +143,11 @@ func Concat(xs []*Tensor, axis int) *Tensor {
 			}
 		}
 		shape[a] += x.shape[a]
+	}
+	if be := deviceOf("Concat", xs...); be != nil {
+		out := devOut(be, shape)
+		onDevice(be, Op{Name: "Concat", Args: AxisArgs{a}}, xs, out, func(in, out []*Tensor) { out[0].CopyFrom(Concat(in, a)) })
+		return out[0]
 	}
 	out := newTensor(shape) // every element is written below
 	outer := Numel(shape[:a])
@@ -203,6 +215,9 @@ func Pad(x *Tensor, pads [][2]int, value float32) *Tensor {
 			panic(fmt.Sprintf("tensor.Pad: negative padding %v", pads))
 		}
 		shape[i] += p[0] + p[1]
+	}
+	if be := deviceOf("Pad", x); be != nil {
+		return dev1(be, "Pad", PadArgs{pads, value}, x, shape, func(x *Tensor) *Tensor { return Pad(x, pads, value) })
 	}
 	out := Full(value, shape...)
 	if len(x.data) == 0 {

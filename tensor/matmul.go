@@ -27,6 +27,9 @@ func MatMulT(a, b *Tensor, transA, transB bool) *Tensor {
 	if err != nil {
 		panic(fmt.Sprintf("tensor.MatMul: batch axes of %v and %v: %v", a.shape, b.shape, err))
 	}
+	if be := deviceOf("MatMul", a, b); be != nil {
+		return dev2(be, "MatMul", MatMulArgs{transA, transB}, a, b, append(cloneInts(batch), m, n), func(a, b *Tensor) *Tensor { return MatMulT(a, b, transA, transB) })
+	}
 	out := Zeros(append(cloneInts(batch), m, n)...)
 	nb := Numel(batch)
 	// Map each output batch to its operand batches.

@@ -68,13 +68,28 @@ type PoolIndices struct {
 
 // MaxPool2DWithIndices returns the window maxima and their positions.
 func MaxPool2DWithIndices(x *Tensor, p PoolParams) (*Tensor, *PoolIndices) {
-	out := newTensor(poolShape("MaxPool2D", x, p))
+	ys := poolShape("MaxPool2D", x, p)
+	if be := deviceOf("MaxPool2D", x); be != nil {
+		out := devOut(be, ys, ys)
+		onDevice(be, Op{Name: "MaxPool2D", Args: p}, []*Tensor{x}, out, func(in, out []*Tensor) {
+			y, pi := MaxPool2DWithIndices(in[0], p)
+			out[0].CopyFrom(y)
+			for i, v := range pi.int32s() {
+				out[1].data[i] = float32(v)
+			}
+		})
+		return out[0], &PoolIndices{out: ys, in: cloneInts(x.shape), t: out[1]}
+	}
+	out := newTensor(ys)
 	pi := &PoolIndices{out: out.shape, in: cloneInts(x.shape), t: newTensor(out.shape)}
 	backend().MaxPool2D(x, p, out, pi.int32s())
 	return out, pi
 }
 
 func (pi *PoolIndices) int32s() []int32 {
+	if pi.t.dev != nil {
+		panic("tensor: pooling indices on " + string(pi.t.Device()) + " read on the host")
+	}
 	if pi.t.data == nil {
 		panic("tensor: pooling indices used after Release")
 	}
@@ -84,6 +99,19 @@ func (pi *PoolIndices) int32s() []int32 {
 // Shape is the pooled output's shape; InputShape the input's.
 func (pi *PoolIndices) Shape() []int      { return pi.out }
 func (pi *PoolIndices) InputShape() []int { return pi.in }
+
+// Device returns where the indices live: with the pooled values. On a
+// device they are exact flat indices stored as float32 (Tensor).
+func (pi *PoolIndices) Device() Device { return pi.t.Device() }
+
+// Tensor returns the device tensor holding the indices as float32, for
+// device backends; it panics for host indices (int32 storage).
+func (pi *PoolIndices) Tensor() *Tensor {
+	if pi.t.dev == nil {
+		panic("tensor.PoolIndices.Tensor: the indices are on the host")
+	}
+	return pi.t
+}
 
 // Release hands the indices' storage back to the allocator; they must not
 // be used afterwards.
@@ -96,6 +124,9 @@ func (pi *PoolIndices) Release() { Release(pi.t) }
 func PoolGather(x *Tensor, pi *PoolIndices) *Tensor {
 	if !SameShape(x.shape, pi.in) {
 		panic(fmt.Sprintf("tensor.PoolGather: input %v for indices of an input %v", x.shape, pi.in))
+	}
+	if be := deviceOf("PoolGather", x, pi.t); be != nil {
+		return dev2(be, "PoolGather", PoolIndexArgs{pi.out, pi.in}, x, pi.t, pi.out, func(x, idx *Tensor) *Tensor { return PoolGather(x, hostPoolIndices(pi, idx)) })
 	}
 	out := newTensor(pi.out)
 	idx := pi.int32s()
@@ -121,6 +152,9 @@ func PoolScatter(g *Tensor, pi *PoolIndices) *Tensor {
 	if !SameShape(g.shape, pi.out) {
 		panic(fmt.Sprintf("tensor.PoolScatter: gradient %v for indices of an output %v", g.shape, pi.out))
 	}
+	if be := deviceOf("PoolScatter", g, pi.t); be != nil {
+		return dev2(be, "PoolScatter", PoolIndexArgs{pi.out, pi.in}, g, pi.t, pi.in, func(g, idx *Tensor) *Tensor { return PoolScatter(g, hostPoolIndices(pi, idx)) })
+	}
 	idx := pi.int32s()
 	hw, ohw := pi.in[2]*pi.in[3], pi.out[2]*pi.out[3]
 	gx := newZeros(pi.in)
@@ -139,7 +173,11 @@ func PoolScatter(g *Tensor, pi *PoolIndices) *Tensor {
 
 // AvgPool2D averages over windows.
 func AvgPool2D(x *Tensor, p PoolParams) *Tensor {
-	out := newTensor(poolShape("AvgPool2D", x, p))
+	ys := poolShape("AvgPool2D", x, p)
+	if be := deviceOf("AvgPool2D", x); be != nil {
+		return dev1(be, "AvgPool2D", p, x, ys, func(x *Tensor) *Tensor { return AvgPool2D(x, p) })
+	}
+	out := newTensor(ys)
 	backend().AvgPool2D(x, p, out)
 	return out
 }
@@ -147,10 +185,13 @@ func AvgPool2D(x *Tensor, p PoolParams) *Tensor {
 // AvgPool2DTranspose is the adjoint of AvgPool2D: it spreads gy back over
 // each window of an input of shape xShape.
 func AvgPool2DTranspose(gy *Tensor, p PoolParams, xShape []int) *Tensor {
-	gx := Zeros(xShape...)
-	if want := poolShape("AvgPool2DTranspose", gx, p); !SameShape(want, gy.shape) {
+	if want := poolShape("AvgPool2DTranspose", &Tensor{shape: xShape}, p); !SameShape(want, gy.shape) {
 		panic(fmt.Sprintf("tensor.AvgPool2DTranspose: gradient %v, want %v", gy.shape, want))
 	}
+	if be := deviceOf("AvgPool2DTranspose", gy); be != nil {
+		return dev1(be, "AvgPool2DTranspose", p, gy, xShape, func(gy *Tensor) *Tensor { return AvgPool2DTranspose(gy, p, xShape) })
+	}
+	gx := Zeros(xShape...)
 	backend().AvgPool2DTranspose(gy, p, gx)
 	return gx
 }
@@ -161,6 +202,9 @@ func AdaptiveAvgPool2D(x *Tensor, oh, ow int) *Tensor {
 	if len(x.shape) != 4 || oh <= 0 || ow <= 0 {
 		panic(fmt.Sprintf("tensor.AdaptiveAvgPool2D: input %v to %d×%d", x.shape, oh, ow))
 	}
+	if be := deviceOf("AdaptiveAvgPool2D", x); be != nil {
+		return dev1(be, "AdaptiveAvgPool2D", nil, x, []int{x.shape[0], x.shape[1], oh, ow}, func(x *Tensor) *Tensor { return AdaptiveAvgPool2D(x, oh, ow) })
+	}
 	out := newTensor([]int{x.shape[0], x.shape[1], oh, ow})
 	backend().AdaptiveAvgPool2D(x, out)
 	return out
@@ -170,6 +214,9 @@ func AdaptiveAvgPool2D(x *Tensor, oh, ow int) *Tensor {
 func AdaptiveAvgPool2DTranspose(gy *Tensor, xShape []int) *Tensor {
 	if len(xShape) != 4 || len(gy.shape) != 4 || gy.shape[0] != xShape[0] || gy.shape[1] != xShape[1] {
 		panic(fmt.Sprintf("tensor.AdaptiveAvgPool2DTranspose: gradient %v for input %v", gy.shape, xShape))
+	}
+	if be := deviceOf("AdaptiveAvgPool2DTranspose", gy); be != nil {
+		return dev1(be, "AdaptiveAvgPool2DTranspose", nil, gy, xShape, func(gy *Tensor) *Tensor { return AdaptiveAvgPool2DTranspose(gy, xShape) })
 	}
 	gx := Zeros(xShape...)
 	backend().AdaptiveAvgPool2DTranspose(gy, gx)
@@ -496,4 +543,15 @@ func (CPU) AdaptiveAvgPool2DTranspose(gy *Tensor, gx *Tensor) {
 			}
 		}
 	})
+}
+
+// hostPoolIndices are pi's indices from idx, their float32 copy on the
+// host (a device op's fallback).
+func hostPoolIndices(pi *PoolIndices, idx *Tensor) *PoolIndices {
+	h := &PoolIndices{out: pi.out, in: pi.in, t: newTensor(pi.out)}
+	is := h.int32s()
+	for i, v := range idx.data {
+		is[i] = int32(v)
+	}
+	return h
 }

@@ -50,6 +50,11 @@ func keptShape(shape []int, reduce []bool, keepdim bool) []int {
 }
 
 func reduceKeep(op ReduceOp, x *Tensor, reduce []bool) *Tensor {
+	if be := deviceOf(op.String(), x); be != nil {
+		out := devOut(be, keptShape(x.shape, reduce, true))
+		onDevice(be, Op{Name: "Reduce", Args: ReduceArgs{op, reduce}}, []*Tensor{x}, out, func(in, out []*Tensor) { backend().Reduce(op, in[0], reduce, out[0]) })
+		return out[0]
+	}
 	out := newTensor(keptShape(x.shape, reduce, true))
 	backend().Reduce(op, x, reduce, out)
 	return out
@@ -92,7 +97,7 @@ func Mean(x *Tensor, axes []int, keepdim bool) *Tensor {
 }
 
 // SumAll returns the sum of all elements as float64.
-func SumAll(x *Tensor) float64 { return float64(Sum(x, nil, false).data[0]) }
+func SumAll(x *Tensor) float64 { return float64(Sum(x, nil, false).Item()) }
 
 // ArgMax returns the index of the largest value along axis (the first on
 // ties), as float32 values.
@@ -100,6 +105,11 @@ func ArgMax(x *Tensor, axis int, keepdim bool) *Tensor {
 	a := normAxis("ArgMax", axis, len(x.shape))
 	m := make([]bool, len(x.shape))
 	m[a] = true
+	if be := deviceOf("ArgMax", x); be != nil {
+		out := devOut(be, keptShape(x.shape, m, true))
+		onDevice(be, Op{Name: "ArgMax", Args: AxisArgs{a}}, []*Tensor{x}, out, func(in, out []*Tensor) { out[0].CopyFrom(ArgMax(in[0], a, true)) })
+		return out[0].Reshape(keptShape(x.shape, m, keepdim)...)
+	}
 	out := Zeros(keptShape(x.shape, m, keepdim)...)
 	outer := Numel(x.shape[:a])
 	n := x.shape[a]

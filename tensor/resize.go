@@ -73,6 +73,9 @@ func ResizeBilinear(x *Tensor, oh, ow int, alignCorners bool) *Tensor {
 	if oh == h && ow == w {
 		return x.Clone() // every tap is (i, i, 1, 0)
 	}
+	if be := deviceOf("ResizeBilinear", x); be != nil {
+		return dev1(be, "ResizeBilinear", ResizeArgs{alignCorners}, x, []int{n, c, oh, ow}, func(x *Tensor) *Tensor { return ResizeBilinear(x, oh, ow, alignCorners) })
+	}
 	out := Zeros(n, c, oh, ow)
 	th, tw := bilinearTaps(h, oh, alignCorners), bilinearTaps(w, ow, alignCorners)
 	parallelFor(n*c, oh*ow*4, func(lo, hi int) {
@@ -109,6 +112,9 @@ func ResizeBilinearTranspose(gy *Tensor, xShape []int, alignCorners bool) *Tenso
 	n, c, h, w := xShape[0], xShape[1], xShape[2], xShape[3]
 	if oh == h && ow == w {
 		return gy.Clone()
+	}
+	if be := deviceOf("ResizeBilinearTranspose", gy); be != nil {
+		return dev1(be, "ResizeBilinearTranspose", ResizeArgs{alignCorners}, gy, []int{n, c, h, w}, func(gy *Tensor) *Tensor { return ResizeBilinearTranspose(gy, xShape, alignCorners) })
 	}
 	gx := Zeros(n, c, h, w)
 	th, tw := bilinearTaps(h, oh, alignCorners), bilinearTaps(w, ow, alignCorners)

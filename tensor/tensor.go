@@ -12,6 +12,9 @@ type Tensor struct {
 	// mem describes the storage when the allocator made it (nil for
 	// tensors wrapping a caller's slice); views share it. See alloc.go.
 	mem *mem
+	// dev is the storage when it lives on a device (data is then nil);
+	// views share it. See device.go.
+	dev *devStorage
 }
 
 // New wraps data in a tensor of the given shape. The tensor shares data.
@@ -33,8 +36,13 @@ func Zeros(shape ...int) *Tensor {
 	return newZeros(shape)
 }
 
-// ZerosLike returns zeros with t's shape.
-func ZerosLike(t *Tensor) *Tensor { return Zeros(t.shape...) }
+// ZerosLike returns zeros with t's shape, on t's device.
+func ZerosLike(t *Tensor) *Tensor {
+	if t.dev != nil {
+		return EmptyOn(t.dev.be, t.shape...)
+	}
+	return Zeros(t.shape...)
+}
 
 // Full returns a tensor with every element equal to v.
 func Full(v float32, shape ...int) *Tensor {
@@ -96,6 +104,7 @@ func (t *Tensor) Shape() []int { return t.shape }
 // copied). Storage whose slice was handed out is never recycled by the
 // allocator (see Release).
 func (t *Tensor) Data() []float32 {
+	t.hostOnly("Data")
 	t.Pin()
 	return t.data
 }
@@ -105,30 +114,50 @@ func (t *Tensor) Data() []float32 {
 // keep it (once t is released the allocator may give the storage to
 // another tensor). For loops that update tensors they do not own, such as
 // an optimizer's step.
-func (t *Tensor) Borrow() []float32 { return t.data }
+func (t *Tensor) Borrow() []float32 {
+	if t.dev != nil {
+		t.hostOnly("Borrow")
+	}
+	return t.data
+}
 
 // Dims returns the number of dimensions.
 func (t *Tensor) Dims() int { return len(t.shape) }
 
 // Len returns the number of elements.
-func (t *Tensor) Len() int { return len(t.data) }
+func (t *Tensor) Len() int {
+	if t.dev != nil {
+		return t.dev.n
+	}
+	return len(t.data)
+}
 
 // Dim returns the size of axis i; negative i counts from the end.
 func (t *Tensor) Dim(i int) int { return t.shape[normAxis("Dim", i, len(t.shape))] }
 
-// Item returns the single value of a one-element tensor.
+// Item returns the single value of a one-element tensor; on a device it
+// reads it back (a counted download).
 func (t *Tensor) Item() float32 {
-	if len(t.data) != 1 {
-		panic(fmt.Sprintf("tensor.Item: tensor of shape %v has %d elements, want 1", t.shape, len(t.data)))
+	if t.Len() != 1 {
+		panic(fmt.Sprintf("tensor.Item: tensor of shape %v has %d elements, want 1", t.shape, t.Len()))
+	}
+	if t.dev != nil {
+		return t.To(Host).data[0]
 	}
 	return t.data[0]
 }
 
 // At returns the element at the given index.
-func (t *Tensor) At(idx ...int) float32 { return t.data[t.offset("At", idx)] }
+func (t *Tensor) At(idx ...int) float32 {
+	t.hostOnly("At")
+	return t.data[t.offset("At", idx)]
+}
 
 // Set stores v at the given index.
-func (t *Tensor) Set(v float32, idx ...int) { t.data[t.offset("Set", idx)] = v }
+func (t *Tensor) Set(v float32, idx ...int) {
+	t.hostOnly("Set")
+	t.data[t.offset("Set", idx)] = v
+}
 
 func (t *Tensor) offset(op string, idx []int) int {
 	if len(idx) != len(t.shape) {
@@ -146,6 +175,11 @@ func (t *Tensor) offset(op string, idx []int) int {
 
 // Clone returns a deep copy.
 func (t *Tensor) Clone() *Tensor {
+	if be := deviceOf("Clone", t); be != nil {
+		out := devOut(be, t.shape)
+		onDevice(be, Op{Name: "Copy"}, []*Tensor{t}, out, func(in, out []*Tensor) { copy(out[0].data, in[0].data) })
+		return out[0]
+	}
 	out := newTensor(t.shape)
 	copy(out.data, t.data)
 	return out
@@ -154,11 +188,16 @@ func (t *Tensor) Clone() *Tensor {
 // CopyFrom copies src's values into t; the shapes must match.
 func (t *Tensor) CopyFrom(src *Tensor) {
 	mustSameShape("CopyFrom", t, src)
+	if be := deviceOf("CopyFrom", t, src); be != nil {
+		onDevice(be, Op{Name: "Copy"}, []*Tensor{src}, []*Tensor{t}, func(in, out []*Tensor) { copy(out[0].data, in[0].data) })
+		return
+	}
 	copy(t.data, src.data)
 }
 
 // Float64s returns the values converted to float64.
 func (t *Tensor) Float64s() []float64 {
+	t.hostOnly("Float64s")
 	out := make([]float64, len(t.data))
 	for i, v := range t.data {
 		out[i] = float64(v)
@@ -170,6 +209,10 @@ func (t *Tensor) Float64s() []float64 {
 func (t *Tensor) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Tensor%v[", t.shape)
+	if t.dev != nil {
+		fmt.Fprintf(&b, "on %s]", t.Device())
+		return b.String()
+	}
 	for i, v := range t.data {
 		if i == 8 {
 			b.WriteString(" ...")
