@@ -96,35 +96,65 @@ func adaptivePlan(xs, ys []int) (args []any, maxCount int, ok bool) {
 	return []any{u(xs[0] * xs[1]), u(h), u(w), u(ho), u(wo), u(bits.Len(uint(big)))}, widest(h, ho) * widest(w, wo), true
 }
 
+// adaptiveOK reports whether the adaptive cores run for input and output
+// shapes xs, ys: adaptivePlan's ok.
+func adaptiveOK(xs, ys []int) bool {
+	_, _, ok := adaptivePlan(xs, ys)
+	return ok
+}
+
+// adaptiveAvgPool2DAt writes the adaptive averages of x (NCHW, shape xs)
+// into out (shape ys); the division table is a temporary. It returns
+// false, launching nothing, where adaptiveOK does.
+func (be *Backend) adaptiveAvgPool2DAt(m *ptx.Memory, out, x ptx.Ptr, xs, ys []int) bool {
+	args, maxCount, ok := adaptivePlan(xs, ys)
+	if !ok {
+		return false
+	}
+	tab := m.AllocF32(divTable(maxCount))
+	grid, block := launch3(ys[3], ys[2], ys[0]*ys[1])
+	be.run("AdaptiveAvgPool2D", be.pool.adaptive, m, grid, block, append([]any{out, x, tab}, args...)...)
+	m.Free(tab)
+	return true
+}
+
 // AdaptiveAvgPool2D implements tensor.Backend.
 func (be *Backend) AdaptiveAvgPool2D(x *tensor.Tensor, out *tensor.Tensor) {
-	args, maxCount, ok := adaptivePlan(x.Shape(), out.Shape())
-	if !ok {
+	if !adaptiveOK(x.Shape(), out.Shape()) {
 		be.CPU.AdaptiveAvgPool2D(x, out)
 		return
 	}
 	var m ptx.Memory
 	po := m.Alloc(out.Len())
-	s := out.Shape()
-	grid, block := launch3(s[3], s[2], s[0]*s[1])
-	be.run("AdaptiveAvgPool2D", be.pool.adaptive, &m, grid, block,
-		append([]any{po, m.AllocF32(x.Borrow()), m.AllocF32(divTable(maxCount))}, args...)...)
-	copy(out.Borrow(), m.ReadF32(po))
+	be.adaptiveAvgPool2DAt(&m, po, m.AllocF32(x.Borrow()), x.Shape(), out.Shape())
+	m.ReadF32Into(out.Borrow(), po)
+}
+
+// adaptiveAvgPool2DTransposeAt adds the adjoint of adaptive average
+// pooling of gy (shape gys) into gx (shape gxs), as the reference does;
+// the division table is a temporary. It returns false, launching nothing,
+// where adaptiveOK(gxs, gys) does.
+func (be *Backend) adaptiveAvgPool2DTransposeAt(m *ptx.Memory, gx, gy ptx.Ptr, gxs, gys []int) bool {
+	args, maxCount, ok := adaptivePlan(gxs, gys)
+	if !ok {
+		return false
+	}
+	tab := m.AllocF32(divTable(maxCount))
+	grid, block := launch3(gxs[3], gxs[2], gxs[0]*gxs[1])
+	be.run("AdaptiveAvgPool2DTranspose", be.pool.adaptiveT, m, grid, block, append([]any{gx, gy, tab}, args...)...)
+	m.Free(tab)
+	return true
 }
 
 // AdaptiveAvgPool2DTranspose implements tensor.Backend: adds into gx, as
 // the reference does.
 func (be *Backend) AdaptiveAvgPool2DTranspose(gy *tensor.Tensor, gx *tensor.Tensor) {
-	args, maxCount, ok := adaptivePlan(gx.Shape(), gy.Shape())
-	if !ok {
+	if !adaptiveOK(gx.Shape(), gy.Shape()) {
 		be.CPU.AdaptiveAvgPool2DTranspose(gy, gx)
 		return
 	}
 	var m ptx.Memory
 	pgx := m.AllocF32(gx.Borrow())
-	s := gx.Shape()
-	grid, block := launch3(s[3], s[2], s[0]*s[1])
-	be.run("AdaptiveAvgPool2DTranspose", be.pool.adaptiveT, &m, grid, block,
-		append([]any{pgx, m.AllocF32(gy.Borrow()), m.AllocF32(divTable(maxCount))}, args...)...)
-	copy(gx.Borrow(), m.ReadF32(pgx))
+	be.adaptiveAvgPool2DTransposeAt(&m, pgx, m.AllocF32(gy.Borrow()), gx.Shape(), gy.Shape())
+	m.ReadF32Into(gx.Borrow(), pgx)
 }

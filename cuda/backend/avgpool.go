@@ -91,37 +91,72 @@ func b2u(v bool) uint32 {
 	return 0
 }
 
+// poolOK reports whether avgPool2DAt and avgPool2DTransposeAt run for
+// input and output shapes xs, ys: planPool's ok, false for empty or
+// oversized tensors.
+func poolOK(xs, ys []int, p tensor.PoolParams) bool {
+	_, ok := planPool(xs, ys, p)
+	return ok
+}
+
+// avgPool2DAt writes the window averages of x (NCHW, shape xs) into out
+// (shape ys); the division table is a temporary. It returns false,
+// launching nothing, where poolOK does.
+func (be *Backend) avgPool2DAt(m *ptx.Memory, out, x ptx.Ptr, xs, ys []int, p tensor.PoolParams) bool {
+	g, ok := planPool(xs, ys, p)
+	if !ok {
+		return false
+	}
+	tab := m.AllocF32(divTable(p.KH * p.KW))
+	grid, block := launch3(int(g.wo), int(g.ho), int(g.planes))
+	args := append([]any{out, x, tab}, g.args()...)
+	be.run("AvgPool2D", be.pool.avg, m, grid, block, append(args, b2u(p.CountIncludePad))...)
+	m.Free(tab)
+	return true
+}
+
 // AvgPool2D implements tensor.Backend.
 func (be *Backend) AvgPool2D(x *tensor.Tensor, p tensor.PoolParams, out *tensor.Tensor) {
-	g, ok := planPool(x.Shape(), out.Shape(), p)
-	if !ok {
+	if !poolOK(x.Shape(), out.Shape(), p) {
 		be.CPU.AvgPool2D(x, p, out)
 		return
 	}
 	var m ptx.Memory
 	po := m.Alloc(out.Len())
-	grid, block := launch3(int(g.wo), int(g.ho), int(g.planes))
-	args := append([]any{po, m.AllocF32(x.Borrow()), m.AllocF32(divTable(p.KH * p.KW))}, g.args()...)
-	be.run("AvgPool2D", be.pool.avg, &m, grid, block, append(args, b2u(p.CountIncludePad))...)
-	copy(out.Borrow(), m.ReadF32(po))
+	be.avgPool2DAt(&m, po, m.AllocF32(x.Borrow()), x.Shape(), out.Shape(), p)
+	m.ReadF32Into(out.Borrow(), po)
+}
+
+// avgPool2DTransposeAt adds the adjoint of average pooling of gy (shape
+// gys) into gx (shape gxs), as the reference does; the division table is
+// a temporary. It returns false, launching nothing, where poolOK(gxs, gys,
+// p) does.
+func (be *Backend) avgPool2DTransposeAt(m *ptx.Memory, gx, gy ptx.Ptr, gxs, gys []int, p tensor.PoolParams) bool {
+	g, ok := planPool(gxs, gys, p)
+	if !ok {
+		return false
+	}
+	tab := m.AllocF32(divTable(p.KH * p.KW))
+	nqx, nqy := (int(g.w)+p.PadW+p.StrideW-1)/p.StrideW, (int(g.h)+p.PadH+p.StrideH-1)/p.StrideH
+	grid, block := launch3(nqx, nqy, int(g.planes))
+	args := append([]any{gx, gy, tab}, g.args()...)
+	args = append(args, b2u(p.CountIncludePad),
+		uint32((p.KH-1)/p.StrideH), uint32((p.KH-1)%p.StrideH), uint32((p.KW-1)/p.StrideW), uint32((p.KW-1)%p.StrideW),
+		uint32(nqx), uint32(nqy))
+	be.run("AvgPool2DTranspose", be.pool.avgT, m, grid, block, args...)
+	m.Free(tab)
+	return true
 }
 
 // AvgPool2DTranspose implements tensor.Backend: adds into gx, as the
 // reference does.
 func (be *Backend) AvgPool2DTranspose(gy *tensor.Tensor, p tensor.PoolParams, gx *tensor.Tensor) {
-	g, ok := planPool(gx.Shape(), gy.Shape(), p)
-	if !ok {
+	if !poolOK(gx.Shape(), gy.Shape(), p) {
 		be.CPU.AvgPool2DTranspose(gy, p, gx)
 		return
 	}
 	var m ptx.Memory
 	pgx := m.AllocF32(gx.Borrow())
-	nqx, nqy := (int(g.w)+p.PadW+p.StrideW-1)/p.StrideW, (int(g.h)+p.PadH+p.StrideH-1)/p.StrideH
-	grid, block := launch3(nqx, nqy, int(g.planes))
-	args := append([]any{pgx, m.AllocF32(gy.Borrow()), m.AllocF32(divTable(p.KH * p.KW))}, g.args()...)
-	args = append(args, b2u(p.CountIncludePad),
-		uint32((p.KH-1)/p.StrideH), uint32((p.KH-1)%p.StrideH), uint32((p.KW-1)/p.StrideW), uint32((p.KW-1)%p.StrideW),
-		uint32(nqx), uint32(nqy))
-	be.run("AvgPool2DTranspose", be.pool.avgT, &m, grid, block, args...)
-	copy(gx.Borrow(), m.ReadF32(pgx))
+	be.avgPool2DTransposeAt(&m, pgx, m.AllocF32(gy.Borrow()), gx.Shape(), gy.Shape(), p)
+	m.ReadF32Into(gx.Borrow(), pgx)
 }

@@ -5,6 +5,14 @@
 // launched, and the results copied back; the device-resident version
 // will launch the same kernels on the GPU with tensors kept there.
 //
+// Each op is a pointer-level core (unaryAt, gemmAt, conv2DAt, …) that
+// launches its kernels on buffers already in a ptx.Memory, writes the
+// given output pointer and frees its own temporaries, plus the host
+// wrapper, the tensor.Backend method, which uploads, calls the core and
+// reads back. The cores are what the device-resident path calls; each
+// returns false where no kernel applies, which a shape-only predicate
+// (unaryOK, convOK, …) tells before anything is launched.
+//
 // Ops that run kernels:
 //   - Unary: Relu (its own relu_nan_f32, not kernels.Relu, which maps NaN
 //     to 0 where tensor's relu lets NaN through), Neg, Square, AddScalar,
@@ -36,7 +44,7 @@
 // u32→f32 conversion; the kernels do without (see intmath.go and
 // divide.go): gathers walk quotient and remainder instead of dividing,
 // adaptive windows use a long division, and max pooling's indices travel
-// as exact floats that the host converts.
+// as exact floats in a float32 buffer that the caller converts.
 //
 // Ops that delegate to tensor.CPU: every other Unary op (Exp, Log, Sqrt,
 // Abs, Sign, Tanh, Sigmoid, Recip, PowScalar, GtScalar, LtScalar,

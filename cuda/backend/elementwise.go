@@ -63,47 +63,94 @@ func stridedKernels() map[tensor.BinaryOp]*ptx.Kernel {
 	}
 }
 
+// unaryOK reports whether unaryAt runs op on n elements: op has a kernel
+// and n is neither 0 nor past the kernels' 32-bit indexing.
+func (be *Backend) unaryOK(op tensor.UnaryOp, n int) bool {
+	_, ok := be.unary[op]
+	return ok && n > 0 && n <= maxElems
+}
+
+// unaryAt writes out[i] = op(x[i], p) for i < n, out and x n-word device
+// buffers (out may be x). It returns false, launching nothing, where
+// unaryOK does.
+func (be *Backend) unaryAt(m *ptx.Memory, op tensor.UnaryOp, p float32, out, x ptx.Ptr, n int) bool {
+	if !be.unaryOK(op, n) {
+		return false
+	}
+	be.run("Unary", be.unary[op], m, ptx.D1(kernels.ElementwiseGrid(n)), ptx.D1(kernels.ElementwiseBlock), out, x, p, uint32(n))
+	return true
+}
+
 // Unary implements tensor.Backend.
 func (be *Backend) Unary(op tensor.UnaryOp, p float32, x, out *tensor.Tensor) {
-	k, ok := be.unary[op]
 	n := out.Len()
-	if !ok || n == 0 || n > maxElems {
+	if !be.unaryOK(op, n) {
 		be.CPU.Unary(op, p, x, out)
 		return
 	}
 	var m ptx.Memory
 	px, po := m.AllocF32(x.Borrow()), m.Alloc(n)
-	be.run("Unary", k, &m, ptx.D1(kernels.ElementwiseGrid(n)), ptx.D1(kernels.ElementwiseBlock), po, px, p, uint32(n))
-	copy(out.Borrow(), m.ReadF32(po))
+	be.unaryAt(&m, op, p, po, px, n)
+	m.ReadF32Into(out.Borrow(), po)
+}
+
+// binaryOK reports whether binaryAt runs op on these shapes: equal shapes
+// on the dense kernels (Add, Sub, Mul), broadcasting on the strided ones
+// (Add, Sub, Mul) when the shapes fold into three axes; nothing empty or
+// past 32-bit indexing.
+func (be *Backend) binaryOK(op tensor.BinaryOp, out, a, b []int) bool {
+	_, _, ok := be.binaryPlan(op, out, a, b)
+	return ok
+}
+
+// binaryPlan picks binaryAt's kernel: dense is true for the same-shape
+// kernels, else f is the folded broadcast.
+func (be *Backend) binaryPlan(op tensor.BinaryOp, out, a, b []int) (f folded, dense, ok bool) {
+	n := tensor.Numel(out)
+	if n == 0 || n > maxElems || tensor.Numel(a) > maxElems || tensor.Numel(b) > maxElems {
+		return f, false, false
+	}
+	if _, ok := be.binary[op]; ok && tensor.SameShape(a, b) {
+		return f, true, true
+	}
+	if _, ok := be.strided[op]; !ok {
+		return f, false, false
+	}
+	f, ok = fold3(out, a, b)
+	return f, false, ok
+}
+
+// binaryAt writes out = a op b, the device buffers holding tensors of the
+// given shapes (a and b broadcast to out's; out may be a or b when it has
+// the same shape). It returns false, launching nothing, where binaryOK
+// does.
+func (be *Backend) binaryAt(m *ptx.Memory, op tensor.BinaryOp, out, a, b ptx.Ptr, outShape, aShape, bShape []int) bool {
+	f, dense, ok := be.binaryPlan(op, outShape, aShape, bShape)
+	if !ok {
+		return false
+	}
+	if dense {
+		n := tensor.Numel(outShape)
+		be.run("Binary", be.binary[op], m, ptx.D1(kernels.ElementwiseGrid(n)), ptx.D1(kernels.ElementwiseBlock), out, a, b, uint32(n))
+		return true
+	}
+	grid, block := launch3(f.size[2], f.size[1], f.size[0])
+	u := func(v int) uint32 { return uint32(v) }
+	be.run("Binary", be.strided[op], m, grid, block, out, a, b,
+		u(f.size[2]), u(f.size[1]), u(f.size[0]),
+		u(f.sa[2]), u(f.sa[1]), u(f.sa[0]), u(f.sb[2]), u(f.sb[1]), u(f.sb[0]))
+	return true
 }
 
 // Binary implements tensor.Backend: equal shapes run the dense kernels,
 // broadcasting the strided ones when the shapes fold into three axes.
 func (be *Backend) Binary(op tensor.BinaryOp, a, b, out *tensor.Tensor) {
-	n := out.Len()
-	if n == 0 || n > maxElems || a.Len() > maxElems || b.Len() > maxElems {
-		be.CPU.Binary(op, a, b, out)
-		return
-	}
-	if k, ok := be.binary[op]; ok && tensor.SameShape(a.Shape(), b.Shape()) {
-		var m ptx.Memory
-		pa, pb, po := m.AllocF32(a.Borrow()), m.AllocF32(b.Borrow()), m.Alloc(n)
-		be.run("Binary", k, &m, ptx.D1(kernels.ElementwiseGrid(n)), ptx.D1(kernels.ElementwiseBlock), po, pa, pb, uint32(n))
-		copy(out.Borrow(), m.ReadF32(po))
-		return
-	}
-	k, ok := be.strided[op]
-	f, fits := fold3(out.Shape(), a.Shape(), b.Shape())
-	if !ok || !fits {
+	if !be.binaryOK(op, out.Shape(), a.Shape(), b.Shape()) {
 		be.CPU.Binary(op, a, b, out)
 		return
 	}
 	var m ptx.Memory
-	pa, pb, po := m.AllocF32(a.Borrow()), m.AllocF32(b.Borrow()), m.Alloc(n)
-	grid, block := launch3(f.size[2], f.size[1], f.size[0])
-	u := func(v int) uint32 { return uint32(v) }
-	be.run("Binary", k, &m, grid, block, po, pa, pb,
-		u(f.size[2]), u(f.size[1]), u(f.size[0]),
-		u(f.sa[2]), u(f.sa[1]), u(f.sa[0]), u(f.sb[2]), u(f.sb[1]), u(f.sb[0]))
-	copy(out.Borrow(), m.ReadF32(po))
+	pa, pb, po := m.AllocF32(a.Borrow()), m.AllocF32(b.Borrow()), m.Alloc(out.Len())
+	be.binaryAt(&m, op, po, pa, pb, out.Shape(), a.Shape(), b.Shape())
+	m.ReadF32Into(out.Borrow(), po)
 }

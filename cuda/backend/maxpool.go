@@ -59,20 +59,40 @@ func planPool(xs, ys []int, p tensor.PoolParams) (g poolGeom, ok bool) {
 	return g, n > 0 && m > 0 && n <= maxElems && m <= maxElems
 }
 
+// maxPoolOK reports whether maxPool2DAt runs: planPool's ok, and planes
+// of at most 2²⁴ elements, whose indices a float holds exactly.
+func maxPoolOK(xs, ys []int, p tensor.PoolParams) bool {
+	g, ok := planPool(xs, ys, p)
+	return ok && g.h*g.w <= 1<<24
+}
+
+// maxPool2DAt writes the window maxima of x (NCHW, shape xs) into out
+// (shape ys) and their flat in-plane indices iy·w + ix into idx, a float32
+// buffer of out's length: the builder stores only f32, so each index is
+// an exact float the caller converts with int32(v). It returns false,
+// launching nothing, where maxPoolOK does.
+func (be *Backend) maxPool2DAt(m *ptx.Memory, out, idx, x ptx.Ptr, xs, ys []int, p tensor.PoolParams) bool {
+	if !maxPoolOK(xs, ys, p) {
+		return false
+	}
+	g, _ := planPool(xs, ys, p)
+	hw := int(g.h * g.w)
+	grid, block := launch3(int(g.wo), int(g.ho), int(g.planes))
+	args := append([]any{out, idx, x}, g.args()...)
+	be.run("MaxPool2D", be.pool.max, m, grid, block, append(args, uint32(bits.Len(uint(hw-1))))...)
+	return true
+}
+
 // MaxPool2D implements tensor.Backend.
 func (be *Backend) MaxPool2D(x *tensor.Tensor, p tensor.PoolParams, out *tensor.Tensor, idx []int32) {
-	g, ok := planPool(x.Shape(), out.Shape(), p)
-	hw := int(g.h * g.w)
-	if !ok || hw > 1<<24 {
+	if !maxPoolOK(x.Shape(), out.Shape(), p) {
 		be.CPU.MaxPool2D(x, p, out, idx)
 		return
 	}
 	var m ptx.Memory
 	po, pi := m.Alloc(out.Len()), m.Alloc(out.Len())
-	grid, block := launch3(int(g.wo), int(g.ho), int(g.planes))
-	args := append([]any{po, pi, m.AllocF32(x.Borrow())}, g.args()...)
-	be.run("MaxPool2D", be.pool.max, &m, grid, block, append(args, uint32(bits.Len(uint(hw-1))))...)
-	copy(out.Borrow(), m.ReadF32(po))
+	be.maxPool2DAt(&m, po, pi, m.AllocF32(x.Borrow()), x.Shape(), out.Shape(), p)
+	m.ReadF32Into(out.Borrow(), po)
 	for i, v := range m.ReadF32(pi) {
 		idx[i] = int32(v)
 	}
