@@ -68,6 +68,13 @@ func RegisterDevice(b DeviceBackend) {
 	devices.m[d] = b
 }
 
+// UnregisterDevice removes device d (tests that register their own).
+func UnregisterDevice(d Device) {
+	devices.Lock()
+	defer devices.Unlock()
+	delete(devices.m, d)
+}
+
 // DeviceBackendOf returns the backend registered for d.
 func DeviceBackendOf(d Device) (DeviceBackend, bool) {
 	devices.RLock()
@@ -128,6 +135,19 @@ func ZerosOn(d Device, shape ...int) *Tensor {
 		return Zeros(shape...)
 	}
 	return EmptyOn(mustBackend("ZerosOn", d), shape...)
+}
+
+// FullOn returns a tensor of v on device d; on a device the backend fills
+// it (Op "Fill"), so seeding a gradient with ones copies nothing.
+func FullOn(d Device, v float32, shape ...int) *Tensor {
+	if d == Host {
+		return Full(v, shape...)
+	}
+	out := EmptyOn(mustBackend("FullOn", d), shape...)
+	if v != 0 && out.Len() > 0 {
+		onDevice(out.dev.be, Op{Name: "Fill", Args: FillArgs{v}}, nil, []*Tensor{out}, func(_, out []*Tensor) { fill(out[0].data, v) })
+	}
+	return out
 }
 
 // To returns t's values on device d: t itself when it is there already,

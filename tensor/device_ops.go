@@ -41,6 +41,7 @@ package tensor
 //	SumTo             nil               in x                 out y
 //	ResizeBilinear, ResizeBilinearTranspose  ResizeArgs  in x  out y
 //	Copy              nil               in x                 out y
+//	Fill              FillArgs          in (none)            out y
 type Op struct {
 	Name string
 	Args any
@@ -93,3 +94,6 @@ type PadArgs struct {
 
 // ResizeArgs are the bilinear resize's corner mode.
 type ResizeArgs struct{ AlignCorners bool }
+
+// FillArgs is the value Fill writes.
+type FillArgs struct{ Value float32 }
