@@ -57,4 +57,18 @@
 // The interpreter is exact by design; where a kernel sums in another order
 // than the reference (the sum's tree, SGEMM's fma chains), the
 // conformance suite's sum tolerance applies.
+//
+// # The simulated device
+//
+// Sim is the device-resident path: a tensor.DeviceBackend (register it
+// under "cuda:0") whose buffers live in one interpreter memory between
+// ops, and whose Run calls the same pointer-level cores on them. Ops
+// without a core report false and tensor computes them on counted host
+// copies. TestSimConformance runs the backend suite through it (operands
+// uploaded, tensor ops on device tensors, results read back), and
+// TestSimKeepsAStepOnTheDevice proves a conv → pool → linear forward and
+// backward copies nothing but its inputs and the loss, with fallbacks
+// refused and no kernel temporaries left behind. Device memory has no
+// finalizers: what a caller does not Release stays allocated.
+
 package backend
