@@ -74,7 +74,13 @@ func (s *Sim) Live() int {
 }
 
 // Kernels lists the kernels the device launches (for ptxas and GPU checks).
-func (s *Sim) Kernels() []*ptx.Kernel { return s.be.Kernels() }
+func (s *Sim) Kernels() []*ptx.Kernel {
+	ks := s.be.Kernels()
+	for _, f := range simKernels {
+		ks = append(ks, f()...)
+	}
+	return ks
+}
 
 func ptr(t *tensor.Tensor) ptx.Ptr { return ptx.Ptr(t.Buffer()) }
 
@@ -133,8 +139,20 @@ func (s *Sim) Run(op tensor.Op, in, out []*tensor.Tensor) bool {
 		gxs, gys := out[0].Shape(), in[0].Shape()
 		return adaptiveOK(gxs, gys) && be.adaptiveAvgPool2DTransposeAt(m, ptr(out[0]), ptr(in[0]), gxs, gys)
 	}
+	if f, ok := simOps[op.Name]; ok {
+		return f(s, op, in, out)
+	}
 	return false
 }
+
+// simOps are device ops defined in files of their own (one op family a
+// file), each registered from an init function: with s.mu held, run op
+// on s.mem and report whether a kernel applied. simKernels lists their
+// kernels for Kernels.
+var (
+	simOps     = map[string]func(s *Sim, op tensor.Op, in, out []*tensor.Tensor) bool{}
+	simKernels []func() []*ptx.Kernel
+)
 
 // matMul runs a batched product as one SGEMM per output batch, operand
 // batches found by broadcasting (as tensor.MatMulT does on the host).
