@@ -11,19 +11,20 @@ import (
 )
 
 // TestPTXAssembles runs NVIDIA's assembler on every kernel the backend
-// launches (its own ones included) for Ampere and Hopper; without ptxas on
+// launches (its own ones and the simulated device's) for Ampere and Hopper; without ptxas on
 // PATH it skips.
 func TestPTXAssembles(t *testing.T) {
 	ptxas, err := exec.LookPath("ptxas")
 	if err != nil {
 		t.Skip("ptxas not on PATH; install a CUDA toolkit to assemble the generated PTX")
 	}
-	be, err := backend.New()
+	s, err := backend.NewSim("cuda:ptxas")
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	for _, k := range be.Kernels() {
+	for _, k := range s.Kernels() { // the backend's and the device-only ops'
+
 		src := filepath.Join(dir, k.Name()+".ptx")
 		if err := os.WriteFile(src, []byte(k.PTX()), 0o644); err != nil {
 			t.Fatal(err)
