@@ -95,6 +95,11 @@ func checkForward(op *OpInfo, t *tensor.Tensor) {
 
 // checkFinite panics with an *AnomalyError at t's first non-finite value.
 func checkFinite(op *OpInfo, phase string, input int, t *tensor.Tensor) {
+	if t.OnDevice() {
+		// Anomaly detection is a debugging mode: on a device it reads
+		// every output back (counted downloads).
+		t = t.To(tensor.Host)
+	}
 	data := t.Borrow()
 	i := FirstNonFinite(data)
 	if i < 0 {

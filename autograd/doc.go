@@ -50,6 +50,20 @@
 // Buffers that backward closures keep (max pooling's indices) are counted
 // over the nodes that keep them and go back with the last one.
 //
+// # Devices
+//
+// A graph runs where its values are (tensor's Devices): every op is a
+// tensor op on its operands' device, and the tensors the package makes
+// itself follow them — gradient seeds, the zeros of index ops' and
+// where's backward, the per-sample weights of cross-entropy, batch norm's
+// running-statistics update (tensor ops there, the host loop otherwise).
+// What still crosses: dropout masks are drawn on the host and uploaded
+// (until tensor has a device RNG), class weights are uploaded per call,
+// and anomaly detection reads every output back. Value.MoveTo moves a leaf
+// (a parameter); Items reads several scalars with one download. Device
+// storage has no pin (tensor.Pin is host memory's), so FreeValues spares
+// a value whose Tensor was taken by remembering it on the Value.
+//
 // # Concurrency
 //
 // The no-grad switch is process-wide (Go has no goroutine-local state):

@@ -107,17 +107,28 @@ func CrossEntropyWith(logits *Value, labels []int, o CrossEntropyOptions) *Value
 		wsum += wy[i]
 	}
 	picked := PickLabels(logp, labels)
-	nll := MulScalar(Sum(Mul(picked, Const(tensor.New(wy, len(wy)))), nil, false), -1/wsum)
+	dev := logits.t.Device()
+	nll := MulScalar(Sum(Mul(picked, Const(sampleWeights(dev, wy, o.Weight == nil))), nil, false), -1/wsum)
 	if o.LabelSmoothing == 0 {
 		return nll
 	}
 	all := logp
 	if o.Weight != nil {
-		all = Mul(logp, Const(tensor.New(append([]float32(nil), o.Weight...), k)))
+		all = Mul(logp, Const(tensor.New(append([]float32(nil), o.Weight...), k).To(dev)))
 	}
 	smooth := MulScalar(SumAll(all), -1/wsum)
 	eps := o.LabelSmoothing
 	return Add(MulScalar(nll, 1-eps), MulScalar(smooth, eps/float32(k)))
+}
+
+// sampleWeights is the per-sample weights wy as a tensor on dev. Without
+// class weights they are all 1 and a device fills them itself; with them
+// they depend on the labels and are uploaded, per call (counted).
+func sampleWeights(dev tensor.Device, wy []float32, ones bool) *tensor.Tensor {
+	if dev != tensor.Host && ones {
+		return tensor.FullOn(dev, 1, len(wy))
+	}
+	return tensor.New(wy, len(wy)).To(dev)
 }
 
 // NLLLoss is the mean negative log-likelihood of log-probabilities [B, K].
@@ -178,7 +189,9 @@ func BatchNorm(x, gamma, beta *Value, st *BatchNormState, training bool) *Value 
 		return Add(Mul(x, Reshape(scale, bshape...)), Reshape(shift, bshape...))
 	}
 	mean, variance := tensor.BatchNormStats(x.t)
-	if st.RunningMean != nil {
+	if st.RunningMean != nil && x.t.OnDevice() {
+		updateRunningStats(st, mean, variance, float32(x.t.Len()/c))
+	} else if st.RunningMean != nil {
 		n := float32(x.t.Len() / c)
 		m := st.Momentum
 		rm, rv := st.RunningMean.Data(), st.RunningVar.Data()
@@ -228,6 +241,32 @@ func BatchNorm(x, gamma, beta *Value, st *BatchNormState, training bool) *Value 
 	})
 }
 
+// updateRunningStats is the running-statistics update of BatchNorm's host
+// loop written with tensor ops, for statistics on a device: the same
+// float32 operations in the same order (n elements per channel),
+//
+//	rm = (1−m)·rm + m·mean,  rv = (1−m)·rv + m·var·n/max(n−1, 1).
+func updateRunningStats(st *BatchNormState, mean, variance *tensor.Tensor, n float32) {
+	m := st.Momentum
+	dev := mean.Device()
+	keep := func(old *tensor.Tensor, scaledNew *tensor.Tensor) {
+		kept := tensor.MulScalar(old, 1-m)
+		sum := tensor.Add(kept, scaledNew)
+		old.CopyFrom(sum)
+		for _, t := range []*tensor.Tensor{kept, scaledNew, sum} {
+			tensor.Release(t)
+		}
+	}
+	keep(st.RunningMean, tensor.MulScalar(mean, m))
+	mv := tensor.MulScalar(variance, m)
+	mvn := tensor.MulScalar(mv, n)
+	den := tensor.FullOn(dev, max(n-1, 1))
+	keep(st.RunningVar, tensor.Div(mvn, den))
+	for _, t := range []*tensor.Tensor{mv, mvn, den} {
+		tensor.Release(t)
+	}
+}
+
 // batchNormBackward is batch norm's gradient written with differentiable
 // ops (m elements per channel, sums per channel):
 //
@@ -254,13 +293,16 @@ func batchNormBackward(x, g, gamma *Value, eps float32, bshape []int) (gx, ggamm
 }
 
 // Dropout zeroes each element with probability p and scales the rest by
-// 1/(1−p) in training; it is the identity otherwise.
+// 1/(1−p) in training; it is the identity otherwise. The mask is drawn on
+// the host (tensor.RNG) and, for x on a device, uploaded: one counted
+// upload per call, until tensor has a device RNG (the remaining piece).
+// Dropout2d likewise.
 func Dropout(x *Value, p float64, rng *tensor.RNG, training bool) *Value {
 	if !training || p == 0 {
 		return x
 	}
 	mask := tensor.MulScalar(tensor.Bernoulli(rng, 1-p, x.Shape()...), float32(1/(1-p)))
-	return Mul(x, Const(mask))
+	return Mul(x, Const(mask.To(x.t.Device())))
 }
 
 // Dropout2d zeroes whole channels of [N,C,H,W] with probability p.
@@ -270,5 +312,5 @@ func Dropout2d(x *Value, p float64, rng *tensor.RNG, training bool) *Value {
 	}
 	s := x.Shape()
 	mask := tensor.MulScalar(tensor.Bernoulli(rng, 1-p, s[0], s[1], 1, 1), float32(1/(1-p)))
-	return Mul(x, Const(mask))
+	return Mul(x, Const(mask.To(x.t.Device())))
 }

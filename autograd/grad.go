@@ -164,7 +164,7 @@ func (p *pass) propagate(outputs, gradOutputs []*Value, targets map[*Value]bool)
 				if out.t.Len() != 1 {
 					panic(fmt.Sprintf("autograd.Grad: output of shape %v needs an explicit gradient", out.t.Shape()))
 				}
-				g = Const(tensor.Ones(out.t.Shape()...))
+				g = Const(tensor.FullOn(out.t.Device(), 1, out.t.Shape()...))
 			} else if !tensor.SameShape(g.t.Shape(), out.t.Shape()) {
 				panic(fmt.Sprintf("autograd.Grad: output gradient %v for output %v", g.t.Shape(), out.t.Shape()))
 			}
@@ -362,7 +362,7 @@ func (p *pass) freeValues(outputs, inputs, keep []*Value) {
 			groups[id] = gr
 		}
 		gr.vals = append(gr.vals, v)
-		if v.node == nil || !ran[v.node] || spare[v] || !v.t.Recyclable() {
+		if v.node == nil || !ran[v.node] || spare[v] || v.pinned || !v.t.Recyclable() {
 			gr.ok = false
 		}
 	}

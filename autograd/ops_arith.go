@@ -122,7 +122,7 @@ func splitByMask(g *Value, mask *tensor.Tensor, a, b *Value) []*Value {
 // elsewhere, with broadcasting.
 func Where(cond *tensor.Tensor, a, b *Value) *Value {
 	return record(opWhere, tensor.Where(cond, a.t, b.t), []*Value{a, b}, func(g *Value) []*Value {
-		zero := Const(tensor.Zeros())
+		zero := Const(tensor.ZerosOn(g.t.Device()))
 		return []*Value{SumTo(Where(cond, g, zero), a.Shape()), SumTo(Where(cond, zero, g), b.Shape())}
 	})
 }

@@ -13,7 +13,7 @@ var (
 func Gather(x *Value, axis int, idx *tensor.Indices) *Value {
 	xs := x.Shape()
 	return record(opGather, tensor.Gather(x.t, axis, idx), []*Value{x}, func(g *Value) []*Value {
-		return []*Value{ScatterAdd(Const(tensor.Zeros(xs...)), axis, idx, g)}
+		return []*Value{ScatterAdd(Const(tensor.ZerosOn(g.t.Device(), xs...)), axis, idx, g)}
 	})
 }
 
@@ -28,7 +28,7 @@ func ScatterAdd(base *Value, axis int, idx *tensor.Indices, src *Value) *Value {
 func IndexSelect(x *Value, axis int, index []int) *Value {
 	xs := x.Shape()
 	return record(opIndexSelect, tensor.IndexSelect(x.t, axis, index), []*Value{x}, func(g *Value) []*Value {
-		return []*Value{IndexAdd(Const(tensor.Zeros(xs...)), axis, index, g)}
+		return []*Value{IndexAdd(Const(tensor.ZerosOn(g.t.Device(), xs...)), axis, index, g)}
 	})
 }
 

@@ -11,6 +11,9 @@ type Value struct {
 	t            *tensor.Tensor
 	requiresGrad bool
 	node         *node // nil for leaves and constants
+	// pinned: Tensor or Detach handed the data out. tensor.Pin marks host
+	// storage so; device storage has no such mark, so FreeValues asks here.
+	pinned bool
 	// Grad is where Backward accumulates this leaf's gradient.
 	Grad *Value
 }
@@ -39,6 +42,7 @@ func Scalar(v float32) *Value { return Const(tensor.Scalar(v)) }
 func (v *Value) Tensor() *tensor.Tensor {
 	v.mustLive("Tensor")
 	v.t.Pin()
+	v.pinned = true
 	return v.t
 }
 
@@ -97,6 +101,7 @@ func (v *Value) Op() string {
 func (v *Value) Detach() *Value {
 	v.mustLive("Detach")
 	v.t.Pin()
+	v.pinned = true
 	return Const(v.t)
 }
 
