@@ -11,7 +11,12 @@ type BatchNorm struct {
 	Base
 	Weight, Bias *autograd.Value
 	State        autograd.BatchNormState
-	Tracked      *Buffer // num_batches_tracked
+	// Tracked is num_batches_tracked. It stays on the host when the module
+	// moves to a device (ToDevice): an integer counter no op reads, so
+	// Forward counts it up in host memory.
+	Tracked *Buffer
+	// mean and variance are the buffers whose tensors State points to.
+	mean, variance *Buffer
 }
 
 // BatchNormOptions: zero values mean PyTorch's defaults (momentum 0.1,
@@ -35,8 +40,9 @@ func NewBatchNorm2d(c int, o BatchNormOptions) *BatchNorm {
 		b.Bias = b.Param("bias", tensor.Zeros(c))
 	}
 	b.State = autograd.BatchNormState{Momentum: o.Momentum, Eps: o.Eps}
-	b.State.RunningMean = b.Buf("running_mean", tensor.Zeros(c), false).T
-	b.State.RunningVar = b.Buf("running_var", tensor.Ones(c), false).T
+	b.mean = b.Buf("running_mean", tensor.Zeros(c), false)
+	b.variance = b.Buf("running_var", tensor.Ones(c), false)
+	b.buffersMoved()
 	b.Tracked = b.Buf("num_batches_tracked", tensor.Zeros(), true)
 	return b
 }
@@ -50,4 +56,10 @@ func (b *BatchNorm) Forward(x *autograd.Value) *autograd.Value {
 		b.Tracked.T.Data()[0]++
 	}
 	return autograd.BatchNorm(x, b.Weight, b.Bias, &b.State, b.Training())
+}
+
+// buffersMoved points State at the running statistics' tensors (again,
+// after ToDevice replaced them).
+func (b *BatchNorm) buffersMoved() {
+	b.State.RunningMean, b.State.RunningVar = b.mean.T, b.variance.T
 }

@@ -49,6 +49,12 @@
 // accepts only the opcodes and globals a state dict of tensors needs, and
 // refuses anything else by name: loading a .pth never runs code.
 //
+// ToDevice (device.go) moves a module's parameters and buffers to a
+// device and back; integer counters (num_batches_tracked) stay on the
+// host. Weights files are written from host memory: SaveWeights copies a
+// model on a device (HostCopy), EncodeSafetensors refuses device tensors,
+// and loads upload into a model on a device.
+//
 // NonFinite and FirstNonFiniteGrad (finite.go) name the tensors holding
 // NaN or Inf: the checks before evaluating weights and after each
 // backward pass.

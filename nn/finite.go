@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/modeldoctor/modeldoctor/autograd"
+	"github.com/modeldoctor/modeldoctor/tensor"
 )
 
 // NonFiniteTensor names a parameter, buffer or gradient holding NaN or
@@ -30,11 +31,11 @@ func (n NonFiniteTensor) String() string {
 
 // NonFinite lists the parameters and buffers of m holding NaN or ±Inf, in
 // state-dict order (nil when all are finite): the check to run before
-// evaluating or saving weights.
+// evaluating or saving weights. A model on a device is read back to do it.
 func NonFinite(m Module) []NonFiniteTensor {
 	var out []NonFiniteTensor
 	for _, e := range StateDict(m) {
-		if bad, ok := nonFinite(e.Name, e.Tensor.Borrow()); ok {
+		if bad, ok := nonFinite(e.Name, e.Tensor.To(tensor.Host).Borrow()); ok {
 			out = append(out, bad)
 		}
 	}
@@ -48,6 +49,9 @@ func NonFinite(m Module) []NonFiniteTensor {
 // by vectorised scans spread over the available cores when they are
 // large, and only a failing gradient is searched and counted.
 func FirstNonFiniteGrad(params []NamedParam) (NonFiniteTensor, bool) {
+	if len(params) > 0 && params[0].Value.Device() != tensor.Host {
+		return firstNonFiniteGradOnDevice(params)
+	}
 	grads := make([][]float32, len(params))
 	for i, p := range params {
 		grads[i] = p.Value.BorrowGrad()

@@ -412,6 +412,8 @@ func EncodeSafetensors(entries []StateEntry, metadata map[string]string) ([]byte
 		switch {
 		case e.Tensor == nil:
 			return nil, fmt.Errorf("entry %q has no tensor", e.Name)
+		case e.Tensor.OnDevice():
+			return nil, fmt.Errorf("entry %q is on %s: copy the state to the host first (nn.HostCopy, or nn.ToDevice(m, tensor.Host))", e.Name, e.Tensor.Device())
 		case e.Name == "__metadata__":
 			return nil, errors.New(`"__metadata__" cannot name a tensor`)
 		case seen[e.Name]:
@@ -578,9 +580,10 @@ func syncDir(dir string) error {
 
 // SaveWeights writes m's state dict (parameters and buffers, PyTorch's
 // names and order) to path as safetensors, atomically. The metadata says
-// {"format": "pt"}, as PyTorch tools expect.
+// {"format": "pt"}, as PyTorch tools expect. A model on a device is copied
+// to the host for the write (HostCopy).
 func SaveWeights(path string, m Module) error {
-	return SaveSafetensors(path, StateDict(m), map[string]string{"format": "pt"})
+	return SaveSafetensors(path, HostCopy(StateDict(m)), map[string]string{"format": "pt"})
 }
 
 // ShapeMismatch is a tensor whose shape in the file differs from the
@@ -697,7 +700,8 @@ func loadState(m Module, names []string, tensors map[string]*tensor.Tensor, stri
 		return rep, errors.New(rep.String())
 	}
 	for _, e := range copies {
-		e.Tensor.CopyFrom(tensors[e.Name])
+		// Uploaded when the model is on a device (To is a no-op otherwise).
+		e.Tensor.CopyFrom(tensors[e.Name].To(e.Tensor.Device()))
 		rep.Loaded = append(rep.Loaded, e.Name)
 	}
 	return rep, nil
