@@ -46,7 +46,8 @@ func NewAdamW(params []*autograd.Value, o AdamOptions) *Adam {
 	return NewAdam(params, o)
 }
 
-// Step implements Optimizer.
+// Step implements Optimizer. A parameter on a device is updated by the
+// same operations as tensor ops there (adam_device.go).
 func (a *Adam) Step(lr float64) {
 	o := a.Opt
 	a.step++
@@ -58,6 +59,10 @@ func (a *Adam) Step(lr float64) {
 	// 1−β in float64 first: 1 − float32(0.999) is off by 1e-5 relative.
 	omb1, omb2 := float32(1-o.Beta1), float32(1-o.Beta2)
 	for i, p := range a.Params {
+		if onDevice(p) {
+			a.stepOnDevice(i, p, lr, adamScalars{stepSize, bc2Sqrt, b1, b2, eps, omb1, omb2})
+			continue
+		}
 		g := grad(p)
 		if g == nil {
 			continue
@@ -67,6 +72,8 @@ func (a *Adam) Step(lr float64) {
 			a.avg[i] = tensor.ZerosLike(p.Tensor())
 			a.avgSq[i] = tensor.ZerosLike(p.Tensor())
 		}
+		// Back from a device with its parameter.
+		a.avg[i], a.avgSq[i] = follow(a.avg[i], tensor.Host), follow(a.avgSq[i], tensor.Host)
 		m, v := a.avg[i].Data(), a.avgSq[i].Data()
 		if o.Decoupled {
 			f := float32(1 - lr*o.WeightDecay)

@@ -8,8 +8,12 @@ import (
 
 // ClipGradNorm scales all gradients so that their global L2 norm is at
 // most maxNorm (torch.nn.utils.clip_grad_norm_) and returns the norm
-// before clipping.
+// before clipping. Gradients on a device are clipped there, with one
+// read-back (clip_device.go).
 func ClipGradNorm(params []*autograd.Value, maxNorm float64) float64 {
+	if len(params) > 0 && onDevice(params[0]) {
+		return clipGradNormOnDevice(params, maxNorm)
+	}
 	var sq float64
 	for _, p := range params {
 		for _, v := range grad(p) {

@@ -43,14 +43,24 @@ func loadBuffers(st map[string]*tensor.Tensor, prefix string, params []*autograd
 		if !tensor.SameShape(t.Shape(), p.Shape()) {
 			return fmt.Errorf("optimizer state %s.%d has shape %v, parameter has %v", prefix, i, t.Shape(), p.Shape())
 		}
-		bufs[i] = t.Clone()
+		if d := p.Device(); d != t.Device() {
+			bufs[i] = t.To(d) // a copy already: onto the parameter's device
+		} else {
+			bufs[i] = t.Clone()
+		}
 	}
 	return nil
 }
 
+// saveBuffers copies the buffers into st, on the host (state is for
+// checkpoints, which are written from host memory).
 func saveBuffers(st map[string]*tensor.Tensor, prefix string, bufs []*tensor.Tensor) {
 	for i, b := range bufs {
-		if b != nil {
+		switch {
+		case b == nil:
+		case b.OnDevice():
+			st[fmt.Sprintf("%s.%d", prefix, i)] = b.To(tensor.Host)
+		default:
 			st[fmt.Sprintf("%s.%d", prefix, i)] = b.Clone()
 		}
 	}

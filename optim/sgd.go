@@ -28,11 +28,17 @@ func NewSGD(params []*autograd.Value, o SGDOptions) *SGD {
 
 // Step implements Optimizer. Each parameter is updated in one pass with no
 // temporary, the operations per element in PyTorch's order (the common
-// cases on the asm package's vector kernels, asm.SGD and asm.SGDMomentum).
+// cases on the asm package's vector kernels, asm.SGD and asm.SGDMomentum);
+// a parameter on a device by the same operations as tensor ops there
+// (sgd_device.go).
 func (s *SGD) Step(lr float64) {
 	o := s.Opt
 	l := float32(lr)
 	for i, p := range s.Params {
+		if onDevice(p) {
+			s.stepOnDevice(i, p, l)
+			continue
+		}
 		g := grad(p)
 		if g == nil {
 			continue
@@ -45,6 +51,7 @@ func (s *SGD) Step(lr float64) {
 			continue
 		}
 		mu, damp := o.Momentum, 1-o.Dampening
+		s.bufs[i] = follow(s.bufs[i], tensor.Host) // back from a device with its parameter
 		if s.bufs[i] == nil {
 			// The first step starts the buffer at d itself.
 			s.bufs[i] = tensor.Zeros(p.Shape()...)
