@@ -33,7 +33,9 @@ func (t *Trainer) saveCheckpoint(epoch int) error {
 		return fmt.Errorf("checkpoint directory: %w", err)
 	}
 	var entries []nn.StateEntry
-	for _, e := range nn.StateDict(t.Model) {
+	// A model on a device is copied to the host for the write (the
+	// optimizer's State is on the host already).
+	for _, e := range nn.HostCopy(nn.StateDict(t.Model)) {
 		e.Name = "model." + e.Name
 		entries = append(entries, e)
 	}

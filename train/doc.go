@@ -10,6 +10,11 @@
 // any point and resumed from its last checkpoint ends with the same bits as
 // an uninterrupted run.
 //
+// Options.Device trains on a device: Run moves the model there and back,
+// each batch is uploaded once, and a step reads back the loss, one scalar
+// for the gradient check and the predictions; checkpoints and weights are
+// copied to the host to be written. Step runs one step outside Run.
+//
 // The loss is pluggable (LossFunc), which is how the doctor adds its
 // gradient constraint to the cross-entropy without a loop of its own.
 package train

@@ -27,7 +27,9 @@ func BatchTensor(b data.Batch) *tensor.Tensor { return tensor.New(b.X, b.N, b.C,
 
 // Evaluate runs m in eval mode over every batch of loader (epoch 0 of an
 // unshuffled loader) and returns cross-entropy, top-1 and per-class
-// accuracy and the confusion matrix. The model's mode is restored.
+// accuracy and the confusion matrix. The model's mode is restored. A model
+// on a device (nn.ToDevice) is evaluated there: each batch is uploaded,
+// and the loss and the predictions read back.
 func Evaluate(m nn.Module, loader *data.Loader, classes int) Metrics {
 	return evaluate(m, loader, classes, false)
 }
@@ -44,9 +46,10 @@ func evaluate(m nn.Module, loader *data.Loader, classes int, record bool) Metric
 	defer nn.SetTraining(m, wasTraining)
 	acc := newAccumulator(classes)
 	acc.record = record
+	dev := nn.DeviceOf(m) // batches go where the model is
 	autograd.NoGrad(func() {
 		for b := range loader.Epoch(0) {
-			logits := nn.Forward(m, autograd.Const(BatchTensor(b)))
+			logits := nn.Forward(m, autograd.Const(BatchTensor(b).To(dev)))
 			loss := autograd.CrossEntropy(logits, b.Labels)
 			acc.add(logits.Tensor(), b.Labels, float64(loss.Item()))
 		}
@@ -73,7 +76,7 @@ func newAccumulator(k int) *accumulator {
 
 // add records a batch whose mean loss is loss.
 func (a *accumulator) add(logits *tensor.Tensor, labels []int, loss float64) {
-	pred := tensor.ArgMax(logits, 1, false).Data()
+	pred := predicted(logits)
 	for i, y := range labels {
 		a.confused[y][int(pred[i])]++
 		if a.record {
@@ -82,6 +85,19 @@ func (a *accumulator) add(logits *tensor.Tensor, labels []int, loss float64) {
 	}
 	a.lossSum += loss * float64(len(labels))
 	a.n += len(labels)
+}
+
+// predicted returns the arg-max class of each row of logits [B, K] in host
+// memory. Logits on a device stay there: only the classes come back (one
+// download).
+func predicted(logits *tensor.Tensor) []float32 {
+	am := tensor.ArgMax(logits, 1, false)
+	if !am.OnDevice() {
+		return am.Data()
+	}
+	pred := am.To(tensor.Host).Data()
+	tensor.Release(am) // device memory is freed only by Release
+	return pred
 }
 
 func (a *accumulator) metrics() Metrics {

@@ -3,7 +3,6 @@ package train
 import (
 	"fmt"
 	"io"
-	"math"
 	"time"
 
 	"github.com/modeldoctor/modeldoctor/autograd"
@@ -48,6 +47,11 @@ type Options struct {
 	// into the checkpoint and the final weights; a resume whose provenance
 	// differs from the checkpoint's is refused, naming each change.
 	Provenance *Provenance
+	// Device is where the model trains ("" or tensor.Host: main memory).
+	// Run moves the model there when it starts and back to the host when
+	// it returns; each batch is uploaded, and only the loss, a gradient
+	// check and the predictions come back per step (step.go).
+	Device tensor.Device
 }
 
 // EpochRecord is one line of the metrics log.
@@ -88,6 +92,10 @@ type Trainer struct {
 func (t *Trainer) Run() error {
 	if t.Loss == nil {
 		t.Loss = CrossEntropyLoss
+	}
+	if d := t.device(); d != tensor.Host {
+		nn.ToDevice(t.Model, d)
+		defer nn.ToDevice(t.Model, tensor.Host)
 	}
 	start := 0
 	if t.Opts.Resume && t.Opts.Dir != "" {
@@ -131,7 +139,7 @@ func (t *Trainer) Run() error {
 				return err
 			}
 		}
-		return nn.SaveSafetensors(t.weightsPath(), nn.StateDict(t.Model), t.weightsMetadata())
+		return nn.SaveSafetensors(t.weightsPath(), nn.HostCopy(nn.StateDict(t.Model)), t.weightsMetadata())
 	}
 	return nil
 }
@@ -157,25 +165,14 @@ func (t *Trainer) epoch(e int, params []*autograd.Value) (rec EpochRecord, err e
 	acc := newAccumulator(t.Classes)
 	extra := map[string]float64{}
 	named := trainableNamed(t.Model)
+	dev := t.device()
 	bar := newProgress(t.Opts, fmt.Sprintf("%s epoch %d/%d", t.Opts.Name, e+1, t.Opts.Epochs), t.Train.NumBatches())
 	for b := range t.Train.Epoch(e) {
 		batch = b.Index + 1
-		t.Opt.ZeroGrad()
-		loss, logits, ex := t.Loss(t.Model, autograd.Const(BatchTensor(b)), b)
-		lv := float64(loss.Item())
-		if math.IsNaN(lv) || math.IsInf(lv, 0) {
-			// An infinite loss would step the weights to NaN too: stop
-			// before the optimizer sees either.
-			return EpochRecord{}, &NonFiniteError{fmt.Sprintf("%s: loss is %v at epoch %d batch %d (lower the learning rate?)", t.Opts.Name, lv, e+1, b.Index+1)}
+		lv, logits, ex, err := t.step(b, e, lr, dev, named)
+		if err != nil {
+			return EpochRecord{}, err
 		}
-		// FreeValues hands the step's activations back to the tensor pool
-		// once the gradients exist (the logits are still needed below).
-		loss.BackwardWith(nil, autograd.GradOptions{FreeValues: true, Keep: []*autograd.Value{logits}})
-		if bad, ok := nn.FirstNonFiniteGrad(named); ok {
-			// The step would write the bad value into the weights.
-			return EpochRecord{}, &NonFiniteError{fmt.Sprintf("%s: non-finite gradient at epoch %d batch %d (loss %.4g): %v (lower the learning rate, or --detect-anomaly names the op)", t.Opts.Name, e+1, b.Index+1, lv, bad)}
-		}
-		t.Opt.Step(lr)
 		acc.add(logits.Tensor(), b.Labels, lv)
 		for k, v := range ex {
 			extra[k] += v * float64(len(b.Labels))
