@@ -51,6 +51,9 @@ func (c *Constraint) Evaluate(m nn.Module, x *autograd.Value, labels, indices []
 	if ms := c.Mask.Shape(); ms[0] != k || ms[1] != ch {
 		return nil, fmt.Errorf("diagnosis mask is %v but the model has %d classes and %d channels at %s", ms, k, ch, c.Layer)
 	}
+	if md, xd := c.Mask.Device(), logits.Device(); md != xd {
+		return nil, fmt.Errorf("diagnosis mask is on %s but the model runs on %s: move the constraint with To(%q) once, before training", md, xd, xd)
+	}
 	t := &Terms{Logits: logits, A: a, CE: autograd.CrossEntropy(logits, labels)}
 	t.Confusing = ConfusingClasses(logits.Tensor(), labels)
 	t.G = LabelLogitGradient(logits, a, labels, true)
@@ -69,6 +72,9 @@ func (c *Constraint) Evaluate(m nn.Module, x *autograd.Value, labels, indices []
 
 // spatial is Σ |(1 − m)·G| over the images that have a mask.
 func (c *Constraint) spatial(g *autograd.Value, indices []int) *autograd.Value {
+	if d := g.Device(); d != tensor.Host {
+		return c.spatialOnDevice(g, indices, d)
+	}
 	s := g.Shape()
 	bg := tensor.Zeros(s[0], 1, s[2], s[3])
 	found := false
@@ -103,6 +109,9 @@ func (c *Constraint) Loss(m nn.Module, x *autograd.Value, b data.Batch) (*autogr
 	if err != nil {
 		panic(err) // checked before training starts (CheckModel)
 	}
+	if t.Logits.Device() != tensor.Host {
+		return c.Total(t), t.Logits, t.extrasOnDevice()
+	}
 	extra := map[string]float64{"ce": float64(t.CE.Item()), "l_high": float64(t.High.Item()), "l_low": float64(t.Low.Item())}
 	if t.Spatial != nil {
 		extra["l_spatial"] = float64(t.Spatial.Item())
@@ -111,10 +120,11 @@ func (c *Constraint) Loss(m nn.Module, x *autograd.Value, b data.Batch) (*autogr
 }
 
 // ConfusingClasses returns, per sample, the runner-up class when the
-// prediction is right and the predicted class when it is wrong.
+// prediction is right and the predicted class when it is wrong. Logits on
+// a device are read back (one download): the classes index the mask.
 func ConfusingClasses(logits *tensor.Tensor, labels []int) []int {
 	k := logits.Shape()[1]
-	d := logits.Data()
+	d := logits.To(tensor.Host).Data()
 	out := make([]int, len(labels))
 	for b, y := range labels {
 		row := d[b*k : (b+1)*k]

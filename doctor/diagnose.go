@@ -39,7 +39,8 @@ type Diagnosis struct {
 // ds (per class, as Sift's High), each passed through transform. The model
 // runs in eval mode, so images do not influence each other, and one batch
 // per class keeps the 1/B scale of the gradient target constant within a
-// class.
+// class. It is host-only for now: a model on a device (nn.ToDevice) panics
+// on the host batch; move it back with nn.ToDevice(m, tensor.Host) first.
 func Diagnose(m nn.Module, layer string, ds *data.Dataset, transform data.Transform, sifted [][]int, theta float64) (*Diagnosis, error) {
 	return DiagnoseWith(m, layer, ds, transform, sifted, theta, RunOptions{})
 }

@@ -23,6 +23,11 @@
 //     schedule, seed and data order, so the gain is measured honestly.
 //   - Report writes one HTML page and a JSON summary.
 //
+// Treatment runs on a device (TreatConfig.Device): Constraint.To uploads
+// the masks once, the background weights are built there, and a step
+// reads back the logits (for the confusing classes) and the logged terms
+// in one download. Sift and Diagnose are host-only for now.
+//
 // The package never imports zoo: the command line wires a zoo model's
 // declared doctor layer to it. docs/how-model-doctor-works.md walks
 // through the method with runnable examples from this package.

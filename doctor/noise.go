@@ -28,7 +28,8 @@ func (f *FeatureNoise) Loss(m nn.Module, x *autograd.Value, b data.Batch) (*auto
 	}
 	rng := tensor.NewRNG(data.DeriveSeed(f.Seed, noiseStream, uint64(b.Epoch), uint64(b.Index)))
 	remove := l.ModuleBase().AddHook(func(y *autograd.Value) *autograd.Value {
-		return autograd.Add(y, autograd.Const(tensor.Normal(rng, 0, f.Std, y.Shape()...)))
+		// Drawn on the host (tensor.RNG): on a device, one upload per step.
+		return autograd.Add(y, autograd.Const(tensor.Normal(rng, 0, f.Std, y.Shape()...).To(y.Device())))
 	})
 	defer remove()
 	return train.CrossEntropyLoss(m, x, b)

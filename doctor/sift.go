@@ -44,7 +44,8 @@ type scored struct {
 
 // Sift ranks every image of loader (an unshuffled loader with the
 // test-time transform) with m in eval mode and keeps nHigh and nLow per
-// class.
+// class. It is host-only for now: a model on a device (nn.ToDevice) panics
+// on the host batch; move it back with nn.ToDevice(m, tensor.Host) first.
 func Sift(m nn.Module, loader *data.Loader, classes, nHigh, nLow int) SiftResult {
 	return SiftWith(m, loader, classes, nHigh, nLow, RunOptions{})
 }

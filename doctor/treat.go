@@ -7,6 +7,7 @@ import (
 	"github.com/modeldoctor/modeldoctor/data"
 	"github.com/modeldoctor/modeldoctor/nn"
 	"github.com/modeldoctor/modeldoctor/optim"
+	"github.com/modeldoctor/modeldoctor/tensor"
 	"github.com/modeldoctor/modeldoctor/train"
 )
 
@@ -34,6 +35,9 @@ type TreatConfig struct {
 	Log      io.Writer
 	// Provenance is recorded with both runs (see train.Options).
 	Provenance *train.Provenance
+	// Device is where both runs train (train.Options.Device; "" is the
+	// host). The constraint's masks are uploaded once, before training.
+	Device tensor.Device
 }
 
 // TreatResult holds both runs.
@@ -64,12 +68,15 @@ func Treat(c TreatConfig) (*TreatResult, error) {
 		tr := &train.Trainer{
 			Model: m, Opt: opt, Schedule: sched,
 			Train: c.Train, Val: c.Val, Eval: c.Test, Classes: c.Classes,
-			Opts: train.Options{Epochs: c.Epochs, Seed: c.Seed, Dir: c.Dir, Name: run, Resume: c.Resume, Log: c.Log, Provenance: c.Provenance},
+			Opts: train.Options{Epochs: c.Epochs, Seed: c.Seed, Dir: c.Dir, Name: run, Resume: c.Resume, Log: c.Log, Provenance: c.Provenance, Device: c.Device},
 		}
 		if run == "treated" {
 			cons := c.Constraint
 			if err := cons.check(m, c.Train); err != nil {
 				return nil, err
+			}
+			if c.Device != "" {
+				cons = cons.To(c.Device) // where Run moves the model
 			}
 			tr.Loss = cons.Loss
 		}
@@ -86,7 +93,8 @@ func Treat(c TreatConfig) (*TreatResult, error) {
 }
 
 // check evaluates the constraint once on the first training batch so that
-// a mismatched mask or layer is an error before training starts.
+// a mismatched mask or layer is an error before training starts. It runs
+// on the host, where NewModel's model is until Run moves it.
 func (c *Constraint) check(m nn.Module, loader *data.Loader) error {
 	b := loader.Batch(0, 0)
 	b.N, b.X, b.Labels, b.Indices = 1, b.X[:b.C*b.H*b.W], b.Labels[:1], b.Indices[:1]
