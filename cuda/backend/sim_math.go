@@ -120,9 +120,10 @@ func logF32(b *ptx.Builder, x ptx.F32) ptx.F32 {
 	return b.SelpF32(valid, res, special)
 }
 
-// sqrtF32 is √x: x = m·2ᵉ with e even and m in [1, 4), √m by four Newton
-// steps from the chord (2+m)/3 (6% off at worst; quadratic convergence
-// leaves float32 rounding), times 2^(e/2). √±0 = ±0, √+Inf = +Inf,
+// sqrtF32 is √x correctly rounded: x = m·2ᵉ with e even and m in [1, 4),
+// √m by four Newton steps from the chord (2+m)/3 (6% off at worst;
+// quadratic convergence leaves float32 rounding) and a residual
+// correction, times 2^(e/2) (exact: the result is normal). √±0 = ±0, √+Inf = +Inf,
 // negative x and NaN give NaN.
 func sqrtF32(b *ptx.Builder, x ptx.F32) ptx.F32 {
 	m, e := frexp(b, x)
@@ -134,6 +135,13 @@ func sqrtF32(b *ptx.Builder, x ptx.F32) ptx.F32 {
 	y := b.FmaF32(m, fimm(1.0/3), fimm(2.0/3))
 	for range 4 {
 		y = b.MulF32(fimm(0.5), b.AddF32(y, b.DivF32(m, y)))
+	}
+	// Markstein's final step rounds correctly (as sqrt.rn and the host's
+	// float32(math.Sqrt)): the fma residual m − y² is exact, and y + r/(2y)
+	// with 1/(2y) correctly rounded lands on the nearest float32.
+	for range 2 {
+		r := b.FmaF32(b.MulF32(y, fimm(-1)), y, m)
+		y = b.FmaF32(r, b.DivF32(fimm(0.5), y), y)
 	}
 	res := scale2(b, y, q)
 	valid := b.AndPred(b.SetpF32(ptx.GT, x, fimm(0)), b.SetpF32(ptx.LT, x, fimm(infF32)))

@@ -17,7 +17,8 @@ import (
 //     a NaN x stays, and a NaN p never replaces x);
 //   - Recip is div.rn.f32 1/x, IEEE division as the host's float32 1/v.
 //
-// Exp, Log, Sqrt, Sigmoid and Tanh are sim_math.go's software functions,
+// Sqrt is correctly rounded, bit for bit as the host's. Exp, Log,
+// Sigmoid and Tanh are sim_math.go's software functions,
 // within a few float32 ulp of the host's float64-rounded results.
 var moreUnaryKernels = map[tensor.UnaryOp]*ptx.Kernel{
 	tensor.OpAbs: absKernel(),

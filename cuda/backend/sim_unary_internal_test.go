@@ -38,7 +38,7 @@ func TestSimUnaryMore(t *testing.T) {
 	data := suData(rng, 3000)
 	host := tensor.New(data, len(data))
 	exact := map[tensor.UnaryOp]bool{tensor.OpAbs: true, tensor.OpSign: true, tensor.OpGtScalar: true, tensor.OpLtScalar: true,
-		tensor.OpClampMin: true, tensor.OpClampMax: true, tensor.OpRecip: true}
+		tensor.OpClampMin: true, tensor.OpClampMax: true, tensor.OpRecip: true, tensor.OpSqrt: true}
 	ops := []tensor.UnaryOp{tensor.OpAbs, tensor.OpSign, tensor.OpGtScalar, tensor.OpLtScalar, tensor.OpClampMin, tensor.OpClampMax,
 		tensor.OpRecip, tensor.OpExp, tensor.OpLog, tensor.OpSqrt, tensor.OpSigmoid, tensor.OpTanh}
 	for _, op := range ops {
