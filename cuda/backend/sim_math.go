@@ -143,6 +143,11 @@ func sqrtF32(b *ptx.Builder, x ptx.F32) ptx.F32 {
 		r := b.FmaF32(b.MulF32(y, fimm(-1)), y, m)
 		y = b.FmaF32(r, b.DivF32(fimm(0.5), y), y)
 	}
+	// The step assumes y's binade: √m for m in [1, 4) rounds into
+	// [1, 2 − 2⁻²³] (√(4 − 2⁻²²) is nearer 2 − 2⁻²³ than 2), so clamp there.
+	top := math.Float32frombits(0x3fffffff)
+	y = b.SelpF32(b.SetpF32(ptx.GT, y, fimm(top)), fimm(top), y)
+	y = b.SelpF32(b.SetpF32(ptx.LT, y, fimm(1)), fimm(1), y)
 	res := scale2(b, y, q)
 	valid := b.AndPred(b.SetpF32(ptx.GT, x, fimm(0)), b.SetpF32(ptx.LT, x, fimm(infF32)))
 	special := b.SelpF32(b.SetpF32(ptx.LT, x, fimm(0)), fimm(nanF32), x)
