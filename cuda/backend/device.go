@@ -93,7 +93,7 @@ func (s *Sim) Run(op tensor.Op, in, out []*tensor.Tensor) bool {
 	switch op.Name {
 	case "Unary":
 		a := op.Args.(tensor.UnaryArgs)
-		return be.unaryOK(a.Op, out[0].Len()) && be.unaryAt(m, a.Op, a.P, ptr(out[0]), ptr(in[0]), out[0].Len())
+		return (be.unaryOK(a.Op, out[0].Len()) && be.unaryAt(m, a.Op, a.P, ptr(out[0]), ptr(in[0]), out[0].Len())) || s.unaryMore(a, in[0], out[0])
 	case "Copy": // x·1 is x exactly, −0 and NaN included
 		return be.unaryOK(tensor.OpMulScalar, out[0].Len()) && be.unaryAt(m, tensor.OpMulScalar, 1, ptr(out[0]), ptr(in[0]), out[0].Len())
 	case "Fill": // v − 0 on the zeroed output
@@ -105,7 +105,7 @@ func (s *Sim) Run(op tensor.Op, in, out []*tensor.Tensor) bool {
 		return be.binaryOK(a.Op, os, as, bs) && be.binaryAt(m, a.Op, ptr(out[0]), ptr(in[0]), ptr(in[1]), os, as, bs)
 	case "Reduce":
 		a := op.Args.(tensor.ReduceArgs)
-		return reduceOK(a.Op, in[0].Shape(), a.Reduce) && be.reduceAt(m, a.Op, ptr(out[0]), ptr(in[0]), in[0].Shape(), a.Reduce)
+		return (reduceOK(a.Op, in[0].Shape(), a.Reduce) && be.reduceAt(m, a.Op, ptr(out[0]), ptr(in[0]), in[0].Shape(), a.Reduce)) || s.reduceAny(a, in[0], out[0])
 	case "MatMul":
 		return s.matMul(op.Args.(tensor.MatMulArgs), in[0], in[1], out[0])
 	case "Conv2D":
