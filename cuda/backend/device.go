@@ -102,7 +102,7 @@ func (s *Sim) Run(op tensor.Op, in, out []*tensor.Tensor) bool {
 	case "Binary":
 		a := op.Args.(tensor.BinaryArgs)
 		os, as, bs := out[0].Shape(), in[0].Shape(), in[1].Shape()
-		return be.binaryOK(a.Op, os, as, bs) && be.binaryAt(m, a.Op, ptr(out[0]), ptr(in[0]), ptr(in[1]), os, as, bs)
+		return (be.binaryOK(a.Op, os, as, bs) && be.binaryAt(m, a.Op, ptr(out[0]), ptr(in[0]), ptr(in[1]), os, as, bs)) || s.binaryMore(a, in[0], in[1], out[0])
 	case "Reduce":
 		a := op.Args.(tensor.ReduceArgs)
 		return (reduceOK(a.Op, in[0].Shape(), a.Reduce) && be.reduceAt(m, a.Op, ptr(out[0]), ptr(in[0]), in[0].Shape(), a.Reduce)) || s.reduceAny(a, in[0], out[0])
