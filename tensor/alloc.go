@@ -225,7 +225,12 @@ func newTensorLike(x *Tensor) *Tensor { return newTensor(x.shape) }
 func AllocMark() uint64 { return allocClock.Load() }
 
 // AllocatedSince reports whether t's storage was allocated after mark.
-func (t *Tensor) AllocatedSince(mark uint64) bool { return t.mem != nil && t.mem.seq > mark }
+func (t *Tensor) AllocatedSince(mark uint64) bool {
+	if t.dev != nil {
+		return t.dev.seq > mark
+	}
+	return t.mem != nil && t.mem.seq > mark
+}
 
 // StorageID identifies t's storage: a tensor and the views of it made by
 // Reshape share one ID. It is meant as a map key while the tensors are
@@ -249,7 +254,7 @@ func (t *Tensor) StorageID() uintptr {
 // the storage was recycled.
 func Release(t *Tensor) bool {
 	if t != nil && t.dev != nil {
-		if !t.dev.released.CompareAndSwap(false, true) {
+		if t.dev.pinned.Load() || !t.dev.released.CompareAndSwap(false, true) {
 			return false
 		}
 		t.dev.be.Free(t.dev.buf)
@@ -271,6 +276,10 @@ func Release(t *Tensor) bool {
 // Pin marks t's storage (shared with its views) as never to be recycled,
 // as if its slice had been handed out.
 func (t *Tensor) Pin() {
+	if t.dev != nil {
+		t.dev.pinned.Store(true)
+		return
+	}
 	if m := t.mem; m != nil && !m.escaped.Load() {
 		m.escaped.Store(true)
 	}
@@ -288,7 +297,7 @@ func (t *Tensor) Released() bool {
 // tests and diagnostics).
 func (t *Tensor) Recyclable() bool {
 	if t.dev != nil {
-		return !t.dev.released.Load()
+		return !t.dev.released.Load() && !t.dev.pinned.Load()
 	}
 	return t.data != nil && t.mem != nil && t.mem.pooled && !t.mem.escaped.Load() && !t.mem.released.Load()
 }

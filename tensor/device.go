@@ -45,6 +45,8 @@ type devStorage struct {
 	be       DeviceBackend
 	buf      DeviceBuffer
 	n        int
+	seq      uint64      // allocation stamp, as host storage's (AllocMark)
+	pinned   atomic.Bool // Pin: never released by those who recycle
 	released atomic.Bool
 }
 
@@ -126,7 +128,9 @@ func EmptyOn(be DeviceBackend, shape ...int) *Tensor {
 			panic(fmt.Sprintf("tensor.EmptyOn: negative dimension in shape %v", shape))
 		}
 	}
-	return &Tensor{shape: cloneInts(shape), dev: &devStorage{be: be, buf: be.Alloc(n), n: n}}
+	t := &Tensor{shape: cloneInts(shape), dev: &devStorage{be: be, buf: be.Alloc(n), n: n, seq: allocClock.Add(1)}}
+	track(t)
+	return t
 }
 
 // ZerosOn returns zeros of the given shape on device d.

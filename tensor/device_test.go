@@ -29,6 +29,7 @@ func (f *fakeDevice) Alloc(n int) DeviceBuffer {
 	return f.next
 }
 func (f *fakeDevice) Free(b DeviceBuffer) { delete(f.bufs, b); f.frees++ }
+func (f *fakeDevice) Live() int           { return len(f.bufs) }
 func (f *fakeDevice) Upload(dst DeviceBuffer, src []float32) {
 	copy(f.mem(dst), src)
 }
@@ -148,6 +149,16 @@ func TestReleaseFreesDeviceStorageOnce(t *testing.T) {
 		t.Errorf("frees %d, released %v", f.frees, v.Released())
 	}
 	mustPanic(t, "use after release", func() { v.Buffer() }, "used after Release")
+
+	mark := AllocMark()
+	p := Ones(2).To("fake:0")
+	if !p.AllocatedSince(mark) || d.AllocatedSince(mark) {
+		t.Error("device storage has no allocation stamp")
+	}
+	p.Pin()
+	if p.Recyclable() || Release(p) || f.frees != 1 {
+		t.Error("a pinned device tensor was released")
+	}
 }
 
 // TestEveryOpOnADevice runs each op on device operands (through the host
@@ -262,3 +273,25 @@ func TestEveryOpOnADevice(t *testing.T) {
 }
 
 func one(t *Tensor) []*Tensor { return []*Tensor{t} }
+
+func TestScopeReleasesWhatItDidNotKeep(t *testing.T) {
+	f := withFakeDevice(t)
+	w := Ones(3).To("fake:0") // before the scope: never collected
+	outer := OpenScope()
+	s := OpenScope()
+	a := Exp(w)
+	b := Add(a, w)
+	c := Mul(b, b).Reshape(3, 1) // a view: kept by its storage
+	pinned := Neg(w)
+	pinned.Pin()
+	host := Exp(Ones(2)) // host tensors are the collector's
+	live := f.Live()
+	if n := s.Close(c); n != 2 || f.Live() != live-2 || !a.Released() || !b.Released() || c.Released() || pinned.Released() || w.Released() {
+		t.Fatalf("Close freed %d: a %v b %v c %v pinned %v w %v", n, a.Released(), b.Released(), c.Released(), pinned.Released(), w.Released())
+	}
+	mustPanic(t, "closed twice", func() { s.Close() }, "not the innermost open scope")
+	if n := outer.Close(); n != 1 || !c.Released() { // c passed to the outer scope
+		t.Errorf("outer Close freed %d, c released %v", n, c.Released())
+	}
+	_ = host.Data()
+}
