@@ -131,7 +131,7 @@ func TestMoveTo(t *testing.T) {
 	if w.Device() != dev || w.Grad != nil {
 		t.Fatalf("after MoveTo: on %s, gradient %v", w.Device(), w.Grad)
 	}
-	old := w.Tensor()
+	old := w.t // not Tensor(): a taken (pinned) storage is never released
 	w.MoveTo(tensor.Host)
 	if !old.Released() {
 		t.Error("the storage left on the device was not released")

@@ -119,6 +119,15 @@ func (v *Value) ReleaseGrad() {
 	v.Grad = nil
 }
 
+// BorrowTensor returns the value's tensor without pinning its storage:
+// valid only while v is, and not to be kept — for an optimizer's device
+// update, after which the gradient must stay releasable (a pinned device
+// storage never is).
+func (v *Value) BorrowTensor() *tensor.Tensor {
+	v.mustLive("BorrowTensor")
+	return v.t
+}
+
 // BorrowGrad returns the gradient's values without pinning its storage
 // (tensor.Borrow), or nil if v has no gradient: for an optimizer's step,
 // which must not keep the slice.

@@ -55,7 +55,11 @@ func (c *Constraint) Evaluate(m nn.Module, x *autograd.Value, labels, indices []
 		return nil, fmt.Errorf("diagnosis mask is on %s but the model runs on %s: move the constraint with To(%q) once, before training", md, xd, xd)
 	}
 	t := &Terms{Logits: logits, A: a, CE: autograd.CrossEntropy(logits, labels)}
-	t.Confusing = ConfusingClasses(logits.Tensor(), labels)
+	lt := logits.BorrowTensor() // on a device: unpinned, so the step can free it
+	if !lt.OnDevice() {
+		lt = logits.Tensor() // on the host, taken as before
+	}
+	t.Confusing = ConfusingClasses(lt, labels)
 	t.G = LabelLogitGradient(logits, a, labels, true)
 	t.G2 = LabelLogitGradient(logits, a, t.Confusing, true)
 	p := autograd.Sum(autograd.Relu(t.G), []int{2, 3}, false)

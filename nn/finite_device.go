@@ -18,7 +18,7 @@ func firstNonFiniteGradOnDevice(params []NamedParam) (NonFiniteTensor, bool) {
 		if p.Value.Grad == nil {
 			continue
 		}
-		z := tensor.MulScalar(p.Value.Grad.Tensor(), 0)
+		z := tensor.MulScalar(p.Value.Grad.BorrowTensor(), 0)
 		s := tensor.Sum(z, nil, false)
 		tensor.Release(z)
 		if flag == nil {
@@ -42,7 +42,7 @@ func firstNonFiniteGradOnDevice(params []NamedParam) (NonFiniteTensor, bool) {
 		if p.Value.Grad == nil {
 			continue
 		}
-		if bad, ok := nonFinite(p.Name, p.Value.Grad.Tensor().To(tensor.Host).Data()); ok {
+		if bad, ok := nonFinite(p.Name, p.Value.Grad.BorrowTensor().To(tensor.Host).Data()); ok {
 			bad.Grad = true
 			return bad, true
 		}

@@ -21,7 +21,7 @@ func (a *Adam) stepOnDevice(i int, p *autograd.Value, lr float64, k adamScalars)
 		return
 	}
 	o := a.Opt
-	w, g := p.Tensor(), p.Grad.Tensor()
+	w, g := p.BorrowTensor(), p.Grad.BorrowTensor() // unpinned: the gradient goes back after the step
 	dev := w.Device()
 	if a.avg[i] == nil {
 		a.avg[i], a.avgSq[i] = tensor.ZerosLike(w), tensor.ZerosLike(w)

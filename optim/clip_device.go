@@ -17,7 +17,7 @@ func clipGradNormOnDevice(params []*autograd.Value, maxNorm float64) float64 {
 		if p.Grad == nil {
 			continue
 		}
-		sq := tensor.Square(p.Grad.Tensor())
+		sq := tensor.Square(p.Grad.BorrowTensor())
 		s := tensor.Sum(sq, nil, false)
 		release(sq)
 		if total == nil {
@@ -38,7 +38,7 @@ func clipGradNormOnDevice(params []*autograd.Value, maxNorm float64) float64 {
 			if p.Grad == nil {
 				continue
 			}
-			g := p.Grad.Tensor()
+			g := p.Grad.BorrowTensor()
 			scaled := tensor.MulScalar(g, float32(coef))
 			g.CopyFrom(scaled)
 			release(scaled)

@@ -15,7 +15,7 @@ func (s *SGD) stepOnDevice(i int, p *autograd.Value, lr float32) {
 		return
 	}
 	o := s.Opt
-	w, g := p.Tensor(), p.Grad.Tensor()
+	w, g := p.BorrowTensor(), p.Grad.BorrowTensor() // unpinned: the gradient goes back after the step
 	d, wdw := decayed(g, w, o.WeightDecay)
 	release(wdw)
 	if o.Momentum == 0 {
