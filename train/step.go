@@ -33,7 +33,8 @@ func (t *Trainer) Step(b data.Batch, e int, lr float64) (StepResult, error) {
 	if err != nil {
 		return StepResult{}, err
 	}
-	pred := predicted(logits.Tensor())
+	pred := predicted(logitsOf(logits))
+	releaseOnDevice(logits)
 	r := StepResult{Loss: lv, Extra: ex, Predicted: make([]int, len(pred))}
 	for i, p := range pred {
 		r.Predicted[i] = int(p)
@@ -48,6 +49,17 @@ func (t *Trainer) Step(b data.Batch, e int, lr float64) (StepResult, error) {
 // LossFunc's named scalars.
 func (t *Trainer) step(b data.Batch, e int, lr float64, dev tensor.Device, named []nn.NamedParam) (float64, *autograd.Value, map[string]float64, error) {
 	t.Opt.ZeroGrad()
+	// On a device every tensor of forward and backward — the batch, the
+	// activations, the temporaries of backward functions — is freed when
+	// the scope closes, but the gradients and the logits (see the
+	// tensor.Scope doc; on the host it collects nothing).
+	scope := tensor.OpenScope()
+	open := true
+	defer func() {
+		if open {
+			scope.Close()
+		}
+	}()
 	loss, logits, ex := t.Loss(t.Model, autograd.Const(BatchTensor(b).To(dev)), b)
 	lv := float64(loss.Item())
 	if math.IsNaN(lv) || math.IsInf(lv, 0) {
@@ -62,6 +74,14 @@ func (t *Trainer) step(b data.Batch, e int, lr float64, dev tensor.Device, named
 		// The step would write the bad value into the weights.
 		return 0, nil, nil, &NonFiniteError{fmt.Sprintf("%s: non-finite gradient at epoch %d batch %d (loss %.4g): %v (lower the learning rate, or --detect-anomaly names the op)", t.Opts.Name, e+1, b.Index+1, lv, bad)}
 	}
+	keep := []*tensor.Tensor{logits.BorrowTensor()}
+	for _, p := range nn.Parameters(t.Model) {
+		if g := p.Value.Grad; g != nil {
+			keep = append(keep, g.BorrowTensor())
+		}
+	}
+	scope.Close(keep...)
+	open = false
 	t.Opt.Step(lr)
 	return lv, logits, ex, nil
 }
@@ -72,4 +92,21 @@ func (t *Trainer) device() tensor.Device {
 		return tensor.Host
 	}
 	return t.Opts.Device
+}
+
+// logitsOf is the logits' tensor for reading predictions: pinned on the
+// host as before, borrowed on a device so that releaseOnDevice can free it.
+func logitsOf(v *autograd.Value) *tensor.Tensor {
+	if v.Device() != tensor.Host {
+		return v.BorrowTensor()
+	}
+	return v.Tensor()
+}
+
+// releaseOnDevice frees the logits a step kept for its predictions once
+// they are read (device memory is freed only by Release).
+func releaseOnDevice(v *autograd.Value) {
+	if v.Device() != tensor.Host {
+		tensor.Release(v.BorrowTensor())
+	}
 }

@@ -173,7 +173,8 @@ func (t *Trainer) epoch(e int, params []*autograd.Value) (rec EpochRecord, err e
 		if err != nil {
 			return EpochRecord{}, err
 		}
-		acc.add(logits.Tensor(), b.Labels, lv)
+		acc.add(logitsOf(logits), b.Labels, lv)
+		releaseOnDevice(logits)
 		for k, v := range ex {
 			extra[k] += v * float64(len(b.Labels))
 		}
