@@ -153,3 +153,28 @@ func TestRunOnDeviceMatchesHost(t *testing.T) {
 		}
 	}
 }
+
+// TestEvaluateOnDeviceFreesItsBatches: evaluation on a device hands every
+// batch's tensors back (device memory is freed only by Release).
+func TestEvaluateOnDeviceFreesItsBatches(t *testing.T) {
+	f := devicetest.New("fake:0")
+	t.Cleanup(func() { tensor.UnregisterDevice(f.Device()) })
+	m, _, err := zoo.New("lenet", zoo.Config{Classes: 10, InChannels: 1, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nn.ToDevice(m, f.Device())
+	ds := &data.Dataset{Name: "noise", N: 8, C: 1, H: 32, W: 32, Classes: []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}}
+	ds.Images = tensor.Uniform(tensor.NewRNG(4), 0, 1, 8*32*32).Data()
+	ds.Labels = []int{0, 1, 2, 3, 4, 5, 6, 7}
+	live := f.Live()
+	got := Evaluate(m, data.NewLoader(ds, data.LoaderOptions{BatchSize: 4}), 10)
+	if f.Live() != live {
+		t.Errorf("%d device buffers live after evaluation, %d before", f.Live(), live)
+	}
+	nn.ToDevice(m, tensor.Host)
+	want := Evaluate(m, data.NewLoader(ds, data.LoaderOptions{BatchSize: 4}), 10)
+	if got.Loss != want.Loss || got.Accuracy != want.Accuracy {
+		t.Errorf("on the device loss %v accuracy %v, on the host %v %v", got.Loss, got.Accuracy, want.Loss, want.Accuracy)
+	}
+}

@@ -49,9 +49,11 @@ func evaluate(m nn.Module, loader *data.Loader, classes int, record bool) Metric
 	dev := nn.DeviceOf(m) // batches go where the model is
 	autograd.NoGrad(func() {
 		for b := range loader.Epoch(0) {
+			scope := tensor.OpenScope() // a batch's device tensors go back with it
 			logits := nn.Forward(m, autograd.Const(BatchTensor(b).To(dev)))
 			loss := autograd.CrossEntropy(logits, b.Labels)
-			acc.add(logits.Tensor(), b.Labels, float64(loss.Item()))
+			acc.add(logitsOf(logits), b.Labels, float64(loss.Item()))
+			scope.Close()
 		}
 	})
 	return acc.metrics()
