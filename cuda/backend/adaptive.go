@@ -106,7 +106,7 @@ func adaptiveOK(xs, ys []int) bool {
 // adaptiveAvgPool2DAt writes the adaptive averages of x (NCHW, shape xs)
 // into out (shape ys); the division table is a temporary. It returns
 // false, launching nothing, where adaptiveOK does.
-func (be *Backend) adaptiveAvgPool2DAt(m *ptx.Memory, out, x ptx.Ptr, xs, ys []int) bool {
+func (be *Backend) adaptiveAvgPool2DAt(m machine, out, x ptx.Ptr, xs, ys []int) bool {
 	args, maxCount, ok := adaptivePlan(xs, ys)
 	if !ok {
 		return false
@@ -124,9 +124,9 @@ func (be *Backend) AdaptiveAvgPool2D(x *tensor.Tensor, out *tensor.Tensor) {
 		be.CPU.AdaptiveAvgPool2D(x, out)
 		return
 	}
-	var m ptx.Memory
+	m := interp{new(ptx.Memory)}
 	po := m.Alloc(out.Len())
-	be.adaptiveAvgPool2DAt(&m, po, m.AllocF32(x.Borrow()), x.Shape(), out.Shape())
+	be.adaptiveAvgPool2DAt(m, po, m.AllocF32(x.Borrow()), x.Shape(), out.Shape())
 	m.ReadF32Into(out.Borrow(), po)
 }
 
@@ -134,7 +134,7 @@ func (be *Backend) AdaptiveAvgPool2D(x *tensor.Tensor, out *tensor.Tensor) {
 // pooling of gy (shape gys) into gx (shape gxs), as the reference does;
 // the division table is a temporary. It returns false, launching nothing,
 // where adaptiveOK(gxs, gys) does.
-func (be *Backend) adaptiveAvgPool2DTransposeAt(m *ptx.Memory, gx, gy ptx.Ptr, gxs, gys []int) bool {
+func (be *Backend) adaptiveAvgPool2DTransposeAt(m machine, gx, gy ptx.Ptr, gxs, gys []int) bool {
 	args, maxCount, ok := adaptivePlan(gxs, gys)
 	if !ok {
 		return false
@@ -153,8 +153,8 @@ func (be *Backend) AdaptiveAvgPool2DTranspose(gy *tensor.Tensor, gx *tensor.Tens
 		be.CPU.AdaptiveAvgPool2DTranspose(gy, gx)
 		return
 	}
-	var m ptx.Memory
+	m := interp{new(ptx.Memory)}
 	pgx := m.AllocF32(gx.Borrow())
-	be.adaptiveAvgPool2DTransposeAt(&m, pgx, m.AllocF32(gy.Borrow()), gx.Shape(), gy.Shape())
+	be.adaptiveAvgPool2DTransposeAt(m, pgx, m.AllocF32(gy.Borrow()), gx.Shape(), gy.Shape())
 	m.ReadF32Into(gx.Borrow(), pgx)
 }

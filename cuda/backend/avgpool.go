@@ -102,7 +102,7 @@ func poolOK(xs, ys []int, p tensor.PoolParams) bool {
 // avgPool2DAt writes the window averages of x (NCHW, shape xs) into out
 // (shape ys); the division table is a temporary. It returns false,
 // launching nothing, where poolOK does.
-func (be *Backend) avgPool2DAt(m *ptx.Memory, out, x ptx.Ptr, xs, ys []int, p tensor.PoolParams) bool {
+func (be *Backend) avgPool2DAt(m machine, out, x ptx.Ptr, xs, ys []int, p tensor.PoolParams) bool {
 	g, ok := planPool(xs, ys, p)
 	if !ok {
 		return false
@@ -121,9 +121,9 @@ func (be *Backend) AvgPool2D(x *tensor.Tensor, p tensor.PoolParams, out *tensor.
 		be.CPU.AvgPool2D(x, p, out)
 		return
 	}
-	var m ptx.Memory
+	m := interp{new(ptx.Memory)}
 	po := m.Alloc(out.Len())
-	be.avgPool2DAt(&m, po, m.AllocF32(x.Borrow()), x.Shape(), out.Shape(), p)
+	be.avgPool2DAt(m, po, m.AllocF32(x.Borrow()), x.Shape(), out.Shape(), p)
 	m.ReadF32Into(out.Borrow(), po)
 }
 
@@ -131,7 +131,7 @@ func (be *Backend) AvgPool2D(x *tensor.Tensor, p tensor.PoolParams, out *tensor.
 // gys) into gx (shape gxs), as the reference does; the division table is
 // a temporary. It returns false, launching nothing, where poolOK(gxs, gys,
 // p) does.
-func (be *Backend) avgPool2DTransposeAt(m *ptx.Memory, gx, gy ptx.Ptr, gxs, gys []int, p tensor.PoolParams) bool {
+func (be *Backend) avgPool2DTransposeAt(m machine, gx, gy ptx.Ptr, gxs, gys []int, p tensor.PoolParams) bool {
 	g, ok := planPool(gxs, gys, p)
 	if !ok {
 		return false
@@ -155,8 +155,8 @@ func (be *Backend) AvgPool2DTranspose(gy *tensor.Tensor, p tensor.PoolParams, gx
 		be.CPU.AvgPool2DTranspose(gy, p, gx)
 		return
 	}
-	var m ptx.Memory
+	m := interp{new(ptx.Memory)}
 	pgx := m.AllocF32(gx.Borrow())
-	be.avgPool2DTransposeAt(&m, pgx, m.AllocF32(gy.Borrow()), gx.Shape(), gy.Shape(), p)
+	be.avgPool2DTransposeAt(m, pgx, m.AllocF32(gy.Borrow()), gx.Shape(), gy.Shape(), p)
 	m.ReadF32Into(gx.Borrow(), pgx)
 }

@@ -82,9 +82,9 @@ func (be *Backend) Kernels() []*ptx.Kernel {
 
 // run interprets k; a fault is a bug in a kernel or in its launch, so it
 // panics with the op's name.
-func (be *Backend) run(op string, k *ptx.Kernel, m *ptx.Memory, grid, block ptx.Dim3, args ...any) {
+func (be *Backend) run(op string, k *ptx.Kernel, m machine, grid, block ptx.Dim3, args ...any) {
 	be.launches.Add(1)
-	if err := k.Run(m, grid, block, args...); err != nil {
+	if err := m.Launch(k, grid, block, args...); err != nil {
 		panic(fmt.Sprintf("cuda/backend.%s: %v", op, err))
 	}
 }

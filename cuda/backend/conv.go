@@ -54,7 +54,7 @@ func convOK(xs, ws, ys []int, p tensor.ConvParams) bool {
 // im2col launches the patch kernel into a fresh buffer the caller frees:
 // the matrices [G][kk][cols], or with trans their transposes
 // [G][cols][kk].
-func (be *Backend) im2col(op string, m *ptx.Memory, c convPlan, x ptx.Ptr, trans bool) ptx.Ptr {
+func (be *Backend) im2col(op string, m machine, c convPlan, x ptx.Ptr, trans bool) ptx.Ptr {
 	col := m.Alloc(c.colLen)
 	rs, qs := c.cols, 1
 	if trans {
@@ -70,7 +70,7 @@ func (be *Backend) im2col(op string, m *ptx.Memory, c convPlan, x ptx.Ptr, trans
 // byChannel is gy [N,O,hw] as [O,N,hw], the GEMMs' row-per-channel
 // layout: gy itself for one image (temp false), else a permuted copy the
 // caller frees.
-func (be *Backend) byChannel(op string, m *ptx.Memory, c convPlan, gy ptx.Ptr) (p ptx.Ptr, temp bool) {
+func (be *Backend) byChannel(op string, m machine, c convPlan, gy ptx.Ptr) (p ptx.Ptr, temp bool) {
 	if c.geom.n == 1 {
 		return gy, false
 	}
@@ -87,7 +87,7 @@ func (be *Backend) byChannel(op string, m *ptx.Memory, c convPlan, gy ptx.Ptr) (
 // conv2DAt writes y = conv(x, w): im2col over the batch, one SGEMM per
 // group (W_g · col_g), and for several images a permutation from [O,N,hw]
 // to NCHW (one image's product is already y).
-func (be *Backend) conv2DAt(m *ptx.Memory, y, x, w ptx.Ptr, xs, ws, ys []int, p tensor.ConvParams) bool {
+func (be *Backend) conv2DAt(m machine, y, x, w ptx.Ptr, xs, ws, ys []int, p tensor.ConvParams) bool {
 	c, ok := planConv(xs, ws, ys, p)
 	if !ok {
 		return false
@@ -114,16 +114,16 @@ func (be *Backend) Conv2D(x, w *tensor.Tensor, p tensor.ConvParams, out *tensor.
 		be.CPU.Conv2D(x, w, p, out)
 		return
 	}
-	var m ptx.Memory
+	m := interp{new(ptx.Memory)}
 	px, pw, py := m.AllocF32(x.Borrow()), m.AllocF32(w.Borrow()), m.Alloc(out.Len())
-	be.conv2DAt(&m, py, px, pw, x.Shape(), w.Shape(), out.Shape(), p)
+	be.conv2DAt(m, py, px, pw, x.Shape(), w.Shape(), out.Shape(), p)
 	m.ReadF32Into(out.Borrow(), py)
 }
 
 // conv2DInputGradAt writes gx, the input gradient of shape xs, from gy
 // and w: per group col_g = W_gᵀ · gy_g (W transposed per group by a
 // permutation), then col2im's gather, which overwrites every pixel.
-func (be *Backend) conv2DInputGradAt(m *ptx.Memory, gx, gy, w ptx.Ptr, xs, ws, ys []int, p tensor.ConvParams) bool {
+func (be *Backend) conv2DInputGradAt(m machine, gx, gy, w ptx.Ptr, xs, ws, ys []int, p tensor.ConvParams) bool {
 	c, ok := planConv(xs, ws, ys, p)
 	if !ok {
 		return false
@@ -155,9 +155,9 @@ func (be *Backend) Conv2DInputGrad(gy, w *tensor.Tensor, p tensor.ConvParams, gx
 		be.CPU.Conv2DInputGrad(gy, w, p, gx)
 		return
 	}
-	var m ptx.Memory
+	m := interp{new(ptx.Memory)}
 	pgy, pw, pgx := m.AllocF32(gy.Borrow()), m.AllocF32(w.Borrow()), m.Alloc(gx.Len())
-	be.conv2DInputGradAt(&m, pgx, pgy, pw, gx.Shape(), w.Shape(), gy.Shape(), p)
+	be.conv2DInputGradAt(m, pgx, pgy, pw, gx.Shape(), w.Shape(), gy.Shape(), p)
 	m.ReadF32Into(gx.Borrow(), pgx)
 }
 
@@ -165,7 +165,7 @@ func (be *Backend) Conv2DInputGrad(gy, w *tensor.Tensor, p tensor.ConvParams, gx
 // and gy: per group gw_g = gy_g · col_gᵀ, the batch folded into the
 // product's inner axis, so each weight is one fma chain over images and
 // positions in order.
-func (be *Backend) conv2DWeightGradAt(m *ptx.Memory, gw, x, gy ptx.Ptr, xs, ws, ys []int, p tensor.ConvParams) bool {
+func (be *Backend) conv2DWeightGradAt(m machine, gw, x, gy ptx.Ptr, xs, ws, ys []int, p tensor.ConvParams) bool {
 	c, ok := planConv(xs, ws, ys, p)
 	if !ok {
 		return false
@@ -188,8 +188,8 @@ func (be *Backend) Conv2DWeightGrad(x, gy *tensor.Tensor, p tensor.ConvParams, g
 		be.CPU.Conv2DWeightGrad(x, gy, p, gw)
 		return
 	}
-	var m ptx.Memory
+	m := interp{new(ptx.Memory)}
 	px, pgy, pgw := m.AllocF32(x.Borrow()), m.AllocF32(gy.Borrow()), m.Alloc(gw.Len())
-	be.conv2DWeightGradAt(&m, pgw, px, pgy, x.Shape(), gw.Shape(), gy.Shape(), p)
+	be.conv2DWeightGradAt(m, pgw, px, pgy, x.Shape(), gw.Shape(), gy.Shape(), p)
 	m.ReadF32Into(gw.Borrow(), pgw)
 }

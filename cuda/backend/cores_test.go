@@ -78,7 +78,7 @@ func TestCoresElementwiseAndReduce(t *testing.T) {
 	px, pv := d.up(x.Borrow()), d.up(v.Borrow())
 
 	po := d.m.Alloc(x.Len())
-	d.run(be, "unaryAt", func(m *ptx.Memory) bool { return be.unaryAt(m, tensor.OpRelu, 0, po, px, x.Len()) })
+	d.run(be, "unaryAt", func(m *ptx.Memory) bool { return be.unaryAt(interp{m}, tensor.OpRelu, 0, po, px, x.Len()) })
 	want := tensor.ZerosLike(x)
 	be.Unary(tensor.OpRelu, 0, x, want)
 	sameBits(t, "unaryAt", d.m.ReadF32(po), want.Borrow())
@@ -89,7 +89,7 @@ func TestCoresElementwiseAndReduce(t *testing.T) {
 		pb   ptx.Ptr
 	}{{"dense", x, px}, {"broadcast", v, pv}} {
 		d.run(be, "binaryAt "+c.name, func(m *ptx.Memory) bool {
-			return be.binaryAt(m, tensor.OpSub, po, px, c.pb, x.Shape(), x.Shape(), c.b.Shape())
+			return be.binaryAt(interp{m}, tensor.OpSub, po, px, c.pb, x.Shape(), x.Shape(), c.b.Shape())
 		})
 		be.Binary(tensor.OpSub, x, c.b, want)
 		sameBits(t, "binaryAt "+c.name, d.m.ReadF32(po), want.Borrow())
@@ -103,7 +103,7 @@ func TestCoresElementwiseAndReduce(t *testing.T) {
 		want := tensor.Zeros(c.out...)
 		po := d.m.Alloc(want.Len())
 		d.run(be, "reduceAt "+c.name, func(m *ptx.Memory) bool {
-			return be.reduceAt(m, tensor.OpSum, po, px, x.Shape(), c.reduce)
+			return be.reduceAt(interp{m}, tensor.OpSum, po, px, x.Shape(), c.reduce)
 		})
 		be.Reduce(tensor.OpSum, x, c.reduce, want)
 		sameBits(t, "reduceAt "+c.name, d.m.ReadF32(po), want.Borrow())
@@ -138,7 +138,7 @@ func TestCoreGemmOffsets(t *testing.T) {
 		d := newDevice(t)
 		pa, pb, pc := d.up(a), d.up(b), d.up(cv)
 		d.run(be, "gemmAt", func(mem *ptx.Memory) bool {
-			return be.gemmAt(mem, c.transA, c.transB, m, n, k, 1.5, pa, aOff, c.lda, pb, bOff, c.ldb, c.beta, pc, cOff, c.ldc)
+			return be.gemmAt(interp{mem}, c.transA, c.transB, m, n, k, 1.5, pa, aOff, c.lda, pb, bOff, c.ldb, c.beta, pc, cOff, c.ldc)
 		})
 		sameBits(t, "gemmAt", d.m.ReadF32(pc), want)
 	}
@@ -168,14 +168,14 @@ func TestCoresConv(t *testing.T) {
 		want := tensor.Zeros(ys...)
 		be.Conv2D(x, w, p, want)
 		py := d.m.Alloc(want.Len())
-		d.run(be, "conv2DAt", func(m *ptx.Memory) bool { return be.conv2DAt(m, py, px, pw, c.x, c.w, ys, p) })
+		d.run(be, "conv2DAt", func(m *ptx.Memory) bool { return be.conv2DAt(interp{m}, py, px, pw, c.x, c.w, ys, p) })
 		sameBits(t, "conv2DAt", d.m.ReadF32(py), want.Borrow())
 
 		want = tensor.Zeros(c.x...)
 		be.Conv2DInputGrad(gy, w, p, want)
 		pgx := d.m.Alloc(want.Len())
 		d.run(be, "conv2DInputGradAt", func(m *ptx.Memory) bool {
-			return be.conv2DInputGradAt(m, pgx, pgy, pw, c.x, c.w, ys, p)
+			return be.conv2DInputGradAt(interp{m}, pgx, pgy, pw, c.x, c.w, ys, p)
 		})
 		sameBits(t, "conv2DInputGradAt", d.m.ReadF32(pgx), want.Borrow())
 
@@ -183,7 +183,7 @@ func TestCoresConv(t *testing.T) {
 		be.Conv2DWeightGrad(x, gy, p, want)
 		pgw := d.m.Alloc(want.Len())
 		d.run(be, "conv2DWeightGradAt", func(m *ptx.Memory) bool {
-			return be.conv2DWeightGradAt(m, pgw, px, pgy, c.x, c.w, ys, p)
+			return be.conv2DWeightGradAt(interp{m}, pgw, px, pgy, c.x, c.w, ys, p)
 		})
 		sameBits(t, "conv2DWeightGradAt", d.m.ReadF32(pgw), want.Borrow())
 	}
@@ -209,7 +209,7 @@ func TestCoresPool(t *testing.T) {
 	want, wantIdx := tensor.Zeros(ys...), make([]int32, tensor.Numel(ys))
 	be.MaxPool2D(x, p, want, wantIdx)
 	po, pi := d.m.Alloc(want.Len()), d.m.Alloc(want.Len())
-	d.run(be, "maxPool2DAt", func(m *ptx.Memory) bool { return be.maxPool2DAt(m, po, pi, px, xs, ys, p) })
+	d.run(be, "maxPool2DAt", func(m *ptx.Memory) bool { return be.maxPool2DAt(interp{m}, po, pi, px, xs, ys, p) })
 	sameBits(t, "maxPool2DAt", d.m.ReadF32(po), want.Borrow())
 	for i, v := range d.m.ReadF32(pi) {
 		if int32(v) != wantIdx[i] || float32(int32(v)) != v {
@@ -218,26 +218,26 @@ func TestCoresPool(t *testing.T) {
 	}
 
 	be.AvgPool2D(x, p, want)
-	d.run(be, "avgPool2DAt", func(m *ptx.Memory) bool { return be.avgPool2DAt(m, po, px, xs, ys, p) })
+	d.run(be, "avgPool2DAt", func(m *ptx.Memory) bool { return be.avgPool2DAt(interp{m}, po, px, xs, ys, p) })
 	sameBits(t, "avgPool2DAt", d.m.ReadF32(po), want.Borrow())
 
 	want = tensor.New(append([]float32(nil), gx0.Borrow()...), xs...)
 	be.AvgPool2DTranspose(gy, p, want)
 	pgx := d.up(gx0.Borrow())
-	d.run(be, "avgPool2DTransposeAt", func(m *ptx.Memory) bool { return be.avgPool2DTransposeAt(m, pgx, pgy, xs, ys, p) })
+	d.run(be, "avgPool2DTransposeAt", func(m *ptx.Memory) bool { return be.avgPool2DTransposeAt(interp{m}, pgx, pgy, xs, ys, p) })
 	sameBits(t, "avgPool2DTransposeAt", d.m.ReadF32(pgx), want.Borrow())
 
 	want = tensor.Zeros(as...)
 	be.AdaptiveAvgPool2D(x, want)
 	pa := d.m.Alloc(want.Len())
-	d.run(be, "adaptiveAvgPool2DAt", func(m *ptx.Memory) bool { return be.adaptiveAvgPool2DAt(m, pa, px, xs, as) })
+	d.run(be, "adaptiveAvgPool2DAt", func(m *ptx.Memory) bool { return be.adaptiveAvgPool2DAt(interp{m}, pa, px, xs, as) })
 	sameBits(t, "adaptiveAvgPool2DAt", d.m.ReadF32(pa), want.Borrow())
 
 	want = tensor.New(append([]float32(nil), gx0.Borrow()...), xs...)
 	be.AdaptiveAvgPool2DTranspose(ga, want)
 	d.m.WriteF32(pgx, gx0.Borrow())
 	d.run(be, "adaptiveAvgPool2DTransposeAt", func(m *ptx.Memory) bool {
-		return be.adaptiveAvgPool2DTransposeAt(m, pgx, pga, xs, as)
+		return be.adaptiveAvgPool2DTransposeAt(interp{m}, pgx, pga, xs, as)
 	})
 	sameBits(t, "adaptiveAvgPool2DTransposeAt", d.m.ReadF32(pgx), want.Borrow())
 }
@@ -254,24 +254,24 @@ func TestCoresDecline(t *testing.T) {
 		name     string
 		ok, core bool
 	}{
-		{"unary exp", be.unaryOK(tensor.OpExp, 24), be.unaryAt(&d.m, tensor.OpExp, 0, p, p, 24)},
-		{"unary empty", be.unaryOK(tensor.OpRelu, 0), be.unaryAt(&d.m, tensor.OpRelu, 0, p, p, 0)},
-		{"binary div", be.binaryOK(tensor.OpDiv, s3, s3, s3), be.binaryAt(&d.m, tensor.OpDiv, p, p, p, s3, s3, s3)},
+		{"unary exp", be.unaryOK(tensor.OpExp, 24), be.unaryAt(interp{&d.m}, tensor.OpExp, 0, p, p, 24)},
+		{"unary empty", be.unaryOK(tensor.OpRelu, 0), be.unaryAt(interp{&d.m}, tensor.OpRelu, 0, p, p, 0)},
+		{"binary div", be.binaryOK(tensor.OpDiv, s3, s3, s3), be.binaryAt(interp{&d.m}, tensor.OpDiv, p, p, p, s3, s3, s3)},
 		{"binary four axes", be.binaryOK(tensor.OpAdd, []int{2, 3, 2, 2}, s4, []int{2, 1, 2, 1}),
-			be.binaryAt(&d.m, tensor.OpAdd, p, p, p, s4, s4, []int{2, 1, 2, 1})},
+			be.binaryAt(interp{&d.m}, tensor.OpAdd, p, p, p, s4, s4, []int{2, 1, 2, 1})},
 		{"reduce max", reduceOK(tensor.OpMax, s3, []bool{false, false, true}),
-			be.reduceAt(&d.m, tensor.OpMax, p, p, s3, []bool{false, false, true})},
+			be.reduceAt(interp{&d.m}, tensor.OpMax, p, p, s3, []bool{false, false, true})},
 		{"reduce leading axis", reduceOK(tensor.OpSum, s3, []bool{true, false, false}),
-			be.reduceAt(&d.m, tensor.OpSum, p, p, s3, []bool{true, false, false})},
-		{"gemm k=0", gemmOK(2, 3, 0, 3), be.gemmAt(&d.m, false, false, 2, 3, 0, 1, p, 0, 1, p, 0, 3, 0, p, 0, 3)},
+			be.reduceAt(interp{&d.m}, tensor.OpSum, p, p, s3, []bool{true, false, false})},
+		{"gemm k=0", gemmOK(2, 3, 0, 3), be.gemmAt(interp{&d.m}, false, false, 2, 3, 0, 1, p, 0, 1, p, 0, 3, 0, p, 0, 3)},
 		{"conv empty", convOK([]int{0, 1, 3, 3}, []int{1, 1, 2, 2}, []int{0, 1, 2, 2}, tensor.ConvParams{}.Norm()),
-			be.conv2DAt(&d.m, p, p, p, []int{0, 1, 3, 3}, []int{1, 1, 2, 2}, []int{0, 1, 2, 2}, tensor.ConvParams{}.Norm())},
+			be.conv2DAt(interp{&d.m}, p, p, p, []int{0, 1, 3, 3}, []int{1, 1, 2, 2}, []int{0, 1, 2, 2}, tensor.ConvParams{}.Norm())},
 		{"max pool huge plane", maxPoolOK([]int{1, 1, 1 << 13, 1<<11 + 1}, []int{1, 1, 1 << 12, 1 << 10}, pool),
-			be.maxPool2DAt(&d.m, p, p, p, []int{1, 1, 1 << 13, 1<<11 + 1}, []int{1, 1, 1 << 12, 1 << 10}, pool)},
+			be.maxPool2DAt(interp{&d.m}, p, p, p, []int{1, 1, 1 << 13, 1<<11 + 1}, []int{1, 1, 1 << 12, 1 << 10}, pool)},
 		{"avg pool empty", poolOK([]int{0, 3, 2, 2}, []int{0, 3, 1, 1}, pool),
-			be.avgPool2DAt(&d.m, p, p, []int{0, 3, 2, 2}, []int{0, 3, 1, 1}, pool)},
+			be.avgPool2DAt(interp{&d.m}, p, p, []int{0, 3, 2, 2}, []int{0, 3, 1, 1}, pool)},
 		{"adaptive empty", adaptiveOK([]int{2, 0, 2, 2}, []int{2, 0, 1, 1}),
-			be.adaptiveAvgPool2DAt(&d.m, p, p, []int{2, 0, 2, 2}, []int{2, 0, 1, 1})},
+			be.adaptiveAvgPool2DAt(interp{&d.m}, p, p, []int{2, 0, 2, 2}, []int{2, 0, 1, 1})},
 	}
 	for _, c := range cases {
 		if c.ok || c.core {

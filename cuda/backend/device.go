@@ -19,7 +19,7 @@ type Sim struct {
 	name tensor.Device
 	be   *Backend
 	mu   sync.Mutex // the interpreter memory serves one op at a time
-	mem  ptx.Memory
+	m    machine
 }
 
 // NewSim builds the kernels and returns a device named name; register it
@@ -29,7 +29,7 @@ func NewSim(name tensor.Device) (*Sim, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sim{name: name, be: be}, nil
+	return &Sim{name: name, be: be, m: interp{new(ptx.Memory)}}, nil
 }
 
 // Device implements tensor.DeviceBackend.
@@ -39,28 +39,28 @@ func (s *Sim) Device() tensor.Device { return s.name }
 func (s *Sim) Alloc(n int) tensor.DeviceBuffer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return tensor.DeviceBuffer(s.mem.Alloc(n))
+	return tensor.DeviceBuffer(s.m.Alloc(n))
 }
 
 // Free implements tensor.DeviceBackend.
 func (s *Sim) Free(b tensor.DeviceBuffer) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.mem.Free(ptx.Ptr(b))
+	s.m.Free(ptx.Ptr(b))
 }
 
 // Upload implements tensor.DeviceBackend.
 func (s *Sim) Upload(dst tensor.DeviceBuffer, src []float32) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.mem.WriteF32(ptx.Ptr(dst), src)
+	s.m.WriteF32(ptx.Ptr(dst), src)
 }
 
 // Download implements tensor.DeviceBackend.
 func (s *Sim) Download(dst []float32, src tensor.DeviceBuffer) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.mem.ReadF32Into(dst, ptx.Ptr(src))
+	s.m.ReadF32Into(dst, ptx.Ptr(src))
 }
 
 // Launches is the number of kernels launched so far.
@@ -70,7 +70,7 @@ func (s *Sim) Launches() int64 { return s.be.Launches() }
 func (s *Sim) Live() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.mem.Live()
+	return s.m.Live()
 }
 
 // Kernels lists the kernels the device launches (for ptxas and GPU checks).
@@ -89,7 +89,7 @@ func ptr(t *tensor.Tensor) ptx.Ptr { return ptx.Ptr(t.Buffer()) }
 func (s *Sim) Run(op tensor.Op, in, out []*tensor.Tensor) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, be := &s.mem, s.be
+	m, be := s.m, s.be
 	switch op.Name {
 	case "Unary":
 		a := op.Args.(tensor.UnaryArgs)
@@ -178,7 +178,7 @@ func (s *Sim) matMul(a tensor.MatMulArgs, x, y, out *tensor.Tensor) bool {
 			ox += c * sx[d]
 			oy += c * sy[d]
 		}
-		if !s.be.gemmAt(&s.mem, a.TransA, a.TransB, m, n, k, 1, ptr(x), ox*m*k, lda, ptr(y), oy*k*n, ldb, 0, ptr(out), i*m*n, n) {
+		if !s.be.gemmAt(s.m, a.TransA, a.TransB, m, n, k, 1, ptr(x), ox*m*k, lda, ptr(y), oy*k*n, ldb, 0, ptr(out), i*m*n, n) {
 			panic(fmt.Sprintf("cuda/backend.Sim: SGEMM %d×%d×%d refused after gemmOK", m, n, k))
 		}
 	}
@@ -210,5 +210,5 @@ func batchStrides(src, dst []int) []int {
 func (s *Sim) Gemm(transA, transB bool, m, n, k int, alpha float32, a *tensor.Tensor, lda int, b *tensor.Tensor, ldb int, beta float32, c *tensor.Tensor, ldc int) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return gemmOK(m, n, k, ldc) && s.be.gemmAt(&s.mem, transA, transB, m, n, k, alpha, ptr(a), 0, lda, ptr(b), 0, ldb, beta, ptr(c), 0, ldc)
+	return gemmOK(m, n, k, ldc) && s.be.gemmAt(s.m, transA, transB, m, n, k, alpha, ptr(a), 0, lda, ptr(b), 0, ldb, beta, ptr(c), 0, ldc)
 }

@@ -2,6 +2,7 @@ package backend_test
 
 import (
 	"math"
+	"os"
 	"testing"
 
 	"github.com/modeldoctor/modeldoctor/cuda/backend"
@@ -9,9 +10,18 @@ import (
 	"github.com/modeldoctor/modeldoctor/tensor/conformance"
 )
 
+// newSim registers the device the tests run on as "cuda:0": the
+// simulated one, or with MODELDOCTOR_CUDA=1 (cuda/gpucheck.sh) GPU 0, so
+// that every device test here runs on the hardware too.
 func newSim(t *testing.T) *backend.Sim {
 	t.Helper()
-	s, err := backend.NewSim("cuda:0")
+	var s *backend.Sim
+	var err error
+	if os.Getenv("MODELDOCTOR_CUDA") == "1" {
+		s, err = backend.NewGPU("cuda:0", 0)
+	} else {
+		s, err = backend.NewSim("cuda:0")
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,7 +73,7 @@ func (be *Backend) unaryOK(op tensor.UnaryOp, n int) bool {
 // unaryAt writes out[i] = op(x[i], p) for i < n, out and x n-word device
 // buffers (out may be x). It returns false, launching nothing, where
 // unaryOK does.
-func (be *Backend) unaryAt(m *ptx.Memory, op tensor.UnaryOp, p float32, out, x ptx.Ptr, n int) bool {
+func (be *Backend) unaryAt(m machine, op tensor.UnaryOp, p float32, out, x ptx.Ptr, n int) bool {
 	if !be.unaryOK(op, n) {
 		return false
 	}
@@ -88,9 +88,9 @@ func (be *Backend) Unary(op tensor.UnaryOp, p float32, x, out *tensor.Tensor) {
 		be.CPU.Unary(op, p, x, out)
 		return
 	}
-	var m ptx.Memory
+	m := interp{new(ptx.Memory)}
 	px, po := m.AllocF32(x.Borrow()), m.Alloc(n)
-	be.unaryAt(&m, op, p, po, px, n)
+	be.unaryAt(m, op, p, po, px, n)
 	m.ReadF32Into(out.Borrow(), po)
 }
 
@@ -124,7 +124,7 @@ func (be *Backend) binaryPlan(op tensor.BinaryOp, out, a, b []int) (f folded, de
 // given shapes (a and b broadcast to out's; out may be a or b when it has
 // the same shape). It returns false, launching nothing, where binaryOK
 // does.
-func (be *Backend) binaryAt(m *ptx.Memory, op tensor.BinaryOp, out, a, b ptx.Ptr, outShape, aShape, bShape []int) bool {
+func (be *Backend) binaryAt(m machine, op tensor.BinaryOp, out, a, b ptx.Ptr, outShape, aShape, bShape []int) bool {
 	f, dense, ok := be.binaryPlan(op, outShape, aShape, bShape)
 	if !ok {
 		return false
@@ -149,8 +149,8 @@ func (be *Backend) Binary(op tensor.BinaryOp, a, b, out *tensor.Tensor) {
 		be.CPU.Binary(op, a, b, out)
 		return
 	}
-	var m ptx.Memory
+	m := interp{new(ptx.Memory)}
 	pa, pb, po := m.AllocF32(a.Borrow()), m.AllocF32(b.Borrow()), m.Alloc(out.Len())
-	be.binaryAt(&m, op, po, pa, pb, out.Shape(), a.Shape(), b.Shape())
+	be.binaryAt(m, op, po, pa, pb, out.Shape(), a.Shape(), b.Shape())
 	m.ReadF32Into(out.Borrow(), po)
 }

@@ -20,7 +20,7 @@ func opSpan(trans bool, rows, cols, ld int) int {
 // leading dimension ld, as a dense row-major operand: X itself when it
 // already is one (temp false), else a fresh buffer the gather kernel
 // fills, which the caller frees.
-func (be *Backend) packAt(m *ptx.Memory, trans bool, rows, cols int, x ptx.Ptr, off, ld int) (p ptx.Ptr, temp bool) {
+func (be *Backend) packAt(m machine, trans bool, rows, cols int, x ptx.Ptr, off, ld int) (p ptx.Ptr, temp bool) {
 	if !trans && ld == cols {
 		return at(x, off), false
 	}
@@ -48,7 +48,7 @@ func gemmOK(m, n, k, ldc int) bool {
 // padding between rows alone; beta = 0 never reads C. Every temporary
 // is freed before it returns. It returns false, launching nothing, where
 // gemmOK does.
-func (be *Backend) gemmAt(mem *ptx.Memory, transA, transB bool, m, n, k int, alpha float32,
+func (be *Backend) gemmAt(mem machine, transA, transB bool, m, n, k int, alpha float32,
 	a ptx.Ptr, aOff, lda int, b ptx.Ptr, bOff, ldb int, beta float32, c ptx.Ptr, cOff, ldc int) bool {
 	if !gemmOK(m, n, k, ldc) {
 		return false
@@ -81,12 +81,12 @@ func (be *Backend) Gemm(transA, transB bool, m, n, k int, alpha float32, a []flo
 		be.CPU.Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	var mem ptx.Memory
+	mem := interp{new(ptx.Memory)}
 	pa := mem.AllocF32(a[:opSpan(transA, m, k, lda)])
 	pb := mem.AllocF32(b[:opSpan(transB, k, n, ldb)])
 	span := (m-1)*ldc + n
 	pc := mem.AllocF32(c[:span])
-	be.gemmAt(&mem, transA, transB, m, n, k, alpha, pa, 0, lda, pb, 0, ldb, beta, pc, 0, ldc)
+	be.gemmAt(mem, transA, transB, m, n, k, alpha, pa, 0, lda, pb, 0, ldb, beta, pc, 0, ldc)
 	res := mem.ReadF32(pc)
 	for i := range m { // C's rows only: the padding between them is not ours
 		copy(c[i*ldc:i*ldc+n], res[i*ldc:i*ldc+n])

@@ -7,6 +7,7 @@ import (
 
 	"github.com/modeldoctor/modeldoctor/cuda"
 	"github.com/modeldoctor/modeldoctor/cuda/ptx"
+	"github.com/modeldoctor/modeldoctor/tensor"
 )
 
 // gpu is a machine on a CUDA device: buffers from the context's caching
@@ -128,4 +129,24 @@ func (g *gpu) Launch(k *ptx.Kernel, grid, block ptx.Dim3, args ...any) error {
 		}
 	}
 	return f.Launch(grid, block, 0, nil, dargs...)
+}
+
+// NewGPU returns the device of the GPU with the given ordinal, named name
+// (register it with tensor.RegisterDevice): the same Run, cores and
+// kernels as NewSim's, on device memory, each kernel JIT-compiled by the
+// driver on first launch. It fails, saying why, where cuda.Available does.
+func NewGPU(name tensor.Device, ordinal int) (*Sim, error) {
+	if ok, why := cuda.Available(); !ok {
+		return nil, fmt.Errorf("cuda/backend: no GPU: %s", why)
+	}
+	c, err := cuda.Open(ordinal)
+	if err != nil {
+		return nil, err
+	}
+	be, err := New()
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	return &Sim{name: name, be: be, m: newGPU(c)}, nil
 }

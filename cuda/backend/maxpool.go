@@ -71,7 +71,7 @@ func maxPoolOK(xs, ys []int, p tensor.PoolParams) bool {
 // buffer of out's length: the builder stores only f32, so each index is
 // an exact float the caller converts with int32(v). It returns false,
 // launching nothing, where maxPoolOK does.
-func (be *Backend) maxPool2DAt(m *ptx.Memory, out, idx, x ptx.Ptr, xs, ys []int, p tensor.PoolParams) bool {
+func (be *Backend) maxPool2DAt(m machine, out, idx, x ptx.Ptr, xs, ys []int, p tensor.PoolParams) bool {
 	if !maxPoolOK(xs, ys, p) {
 		return false
 	}
@@ -89,9 +89,9 @@ func (be *Backend) MaxPool2D(x *tensor.Tensor, p tensor.PoolParams, out *tensor.
 		be.CPU.MaxPool2D(x, p, out, idx)
 		return
 	}
-	var m ptx.Memory
+	m := interp{new(ptx.Memory)}
 	po, pi := m.Alloc(out.Len()), m.Alloc(out.Len())
-	be.maxPool2DAt(&m, po, pi, m.AllocF32(x.Borrow()), x.Shape(), out.Shape(), p)
+	be.maxPool2DAt(m, po, pi, m.AllocF32(x.Borrow()), x.Shape(), out.Shape(), p)
 	m.ReadF32Into(out.Borrow(), po)
 	for i, v := range m.ReadF32(pi) {
 		idx[i] = int32(v)

@@ -22,14 +22,14 @@ func gather3D() *ptx.Kernel {
 
 // permute launches gather3D over an nz×ny×nx box into a fresh buffer the
 // caller frees.
-func (be *Backend) permute(op string, m *ptx.Memory, in ptx.Ptr, nx, ny, nz, sx, sy, sz int) ptx.Ptr {
+func (be *Backend) permute(op string, m machine, in ptx.Ptr, nx, ny, nz, sx, sy, sz int) ptx.Ptr {
 	out := m.Alloc(nx * ny * nz)
 	be.permuteInto(op, m, out, in, nx, ny, nz, sx, sy, sz)
 	return out
 }
 
 // permuteInto launches gather3D over an nz×ny×nx box into out.
-func (be *Backend) permuteInto(op string, m *ptx.Memory, out, in ptx.Ptr, nx, ny, nz, sx, sy, sz int) {
+func (be *Backend) permuteInto(op string, m machine, out, in ptx.Ptr, nx, ny, nz, sx, sy, sz int) {
 	grid, block := launch3(nx, ny, nz)
 	u := func(v int) uint32 { return uint32(v) }
 	be.run(op, be.conv.gather3, m, grid, block, out, in, u(nx), u(ny), u(nz), u(sx), u(sy), u(sz))
@@ -40,7 +40,7 @@ func at(p ptx.Ptr, i int) ptx.Ptr { return p + ptx.Ptr(4*i) }
 
 // sgemm launches C = A·B on dense row-major operands: the small tiling
 // below smallGemm outputs, the default above.
-func (be *Backend) sgemm(op string, mem *ptx.Memory, c, a, bp ptx.Ptr, m, n, k int) {
+func (be *Backend) sgemm(op string, mem machine, c, a, bp ptx.Ptr, m, n, k int) {
 	cfg, kern := kernels.SmallSgemm, be.small
 	if m*n >= smallGemm {
 		cfg, kern = kernels.DefaultSgemm, be.large

@@ -39,7 +39,7 @@ func reduceOK(op tensor.ReduceOp, shape []int, reduce []bool) bool {
 // reduce) into out, one word per kept row: over everything on
 // kernels.Sum's two passes (its partials a temporary buffer), per row on
 // the row sum. It returns false, launching nothing, where reduceOK does.
-func (be *Backend) reduceAt(m *ptx.Memory, op tensor.ReduceOp, out, x ptx.Ptr, shape []int, reduce []bool) bool {
+func (be *Backend) reduceAt(m machine, op tensor.ReduceOp, out, x ptx.Ptr, shape []int, reduce []bool) bool {
 	if !reduceOK(op, shape, reduce) {
 		return false
 	}
@@ -64,8 +64,8 @@ func (be *Backend) Reduce(op tensor.ReduceOp, x *tensor.Tensor, reduce []bool, o
 		be.CPU.Reduce(op, x, reduce, out)
 		return
 	}
-	var m ptx.Memory
+	m := interp{new(ptx.Memory)}
 	px, po := m.AllocF32(x.Borrow()), m.Alloc(out.Len())
-	be.reduceAt(&m, op, po, px, x.Shape(), reduce)
+	be.reduceAt(m, op, po, px, x.Shape(), reduce)
 	m.ReadF32Into(out.Borrow(), po)
 }

@@ -43,7 +43,7 @@ func init() {
 			return false
 		}
 		grid, block := launch3(n, 1, 1)
-		s.be.run("AddBiasInPlace", addBiasK(), &s.mem, grid, block, ptr(y), ptr(bias), uint32(c), uint32(inner), uint32(n))
+		s.be.run("AddBiasInPlace", addBiasK(), s.m, grid, block, ptr(y), ptr(bias), uint32(c), uint32(inner), uint32(n))
 		return true
 	}
 	simKernels = append(simKernels, func() []*ptx.Kernel { return []*ptx.Kernel{addBiasK()} })

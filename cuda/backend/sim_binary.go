@@ -146,10 +146,10 @@ func (s *Sim) binaryMore(a tensor.BinaryArgs, x, y, out *tensor.Tensor) bool {
 	if len(words) == 0 { // one element: rank 0
 		words = []uint32{0} // a buffer is never empty
 	}
-	tab := s.mem.AllocU32(words)
-	defer s.mem.Free(tab)
+	tab := s.m.AllocU32(words)
+	defer s.m.Free(tab)
 	grid, block := launch3(n, 1, 1)
-	s.be.run("Binary", k, &s.mem, grid, block, ptr(out), ptr(x), ptr(y), tab, uint32(n), uint32(len(size)))
+	s.be.run("Binary", k, s.m, grid, block, ptr(out), ptr(x), ptr(y), tab, uint32(n), uint32(len(size)))
 	return true
 }
 

@@ -192,7 +192,7 @@ func init() {
 		}
 		k, _, _, _ := bnK()
 		grid, block := launch3(c, 1, 1)
-		s.be.run("BatchNormStats", k, &s.mem, grid, block, ptr(out[0]), ptr(out[1]), ptr(x),
+		s.be.run("BatchNormStats", k, s.m, grid, block, ptr(out[0]), ptr(out[1]), ptr(x),
 			uint32(c), uint32(n), uint32(inner), float32(n*inner))
 		return true
 	}
@@ -205,7 +205,7 @@ func init() {
 		_, k, _, _ := bnK()
 		nt := x.Len()
 		grid, block := launch3(nt, 1, 1)
-		s.be.run("ChannelAffine", k, &s.mem, grid, block, ptr(out[0]), ptr(x), ptr(scale), ptr(shift),
+		s.be.run("ChannelAffine", k, s.m, grid, block, ptr(out[0]), ptr(x), ptr(scale), ptr(shift),
 			uint32(c), uint32(inner), uint32(nt))
 		return true
 	}
@@ -226,11 +226,11 @@ func init() {
 		}
 		gx, ggamma, gbeta := out[0], out[1], out[2]
 		grid, block := launch3(c, 1, 1)
-		s.be.run("BatchNormBackward", sums, &s.mem, grid, block, ptr(ggamma), ptr(gbeta),
+		s.be.run("BatchNormBackward", sums, s.m, grid, block, ptr(ggamma), ptr(gbeta),
 			ptr(x), ptr(g), ptr(mean), ptr(invstd), uint32(c), uint32(n), uint32(inner))
 		nt := x.Len()
 		grid, block = launch3(nt, 1, 1)
-		s.be.run("BatchNormBackward", grad, &s.mem, grid, block, ptr(gx), ptr(x), ptr(g),
+		s.be.run("BatchNormBackward", grad, s.m, grid, block, ptr(gx), ptr(x), ptr(g),
 			ptr(mean), ptr(invstd), gp, ptr(ggamma), ptr(gbeta), has, uint32(c), uint32(inner), uint32(nt), float32(n*inner))
 		return true
 	}

@@ -109,7 +109,7 @@ func init() {
 			args = append(args, uint32(v))
 		}
 		grid, block := launch3(n, 1, 1)
-		s.be.run("BroadcastTo", broadcastK(), &s.mem, grid, block, args...)
+		s.be.run("BroadcastTo", broadcastK(), s.m, grid, block, args...)
 		return true
 	}
 	simKernels = append(simKernels, func() []*ptx.Kernel { return []*ptx.Kernel{broadcastK()} })

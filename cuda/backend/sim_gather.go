@@ -89,7 +89,7 @@ func (s *Sim) uploadIndices(data []int) ptx.Ptr {
 		w[i] = uint32(v)
 	}
 	tensor.NoteUpload(len(w))
-	return s.mem.AllocU32(w)
+	return s.m.AllocU32(w)
 }
 
 func init() {
@@ -101,10 +101,10 @@ func init() {
 		}
 		gather, _ := gatherK()
 		idx := s.uploadIndices(a.Idx.Data)
-		defer s.mem.Free(idx)
+		defer s.m.Free(idx)
 		total := len(a.Idx.Data)
 		grid, block := launch3(total, 1, 1)
-		s.be.run("Gather", gather, &s.mem, grid, block, ptr(out[0]), ptr(in[0]), idx, uint32(n), uint32(inner), uint32(xn), uint32(total))
+		s.be.run("Gather", gather, s.m, grid, block, ptr(out[0]), ptr(in[0]), idx, uint32(n), uint32(inner), uint32(xn), uint32(total))
 		return true
 	}
 	simOps["ScatterAdd"] = func(s *Sim, op tensor.Op, in, out []*tensor.Tensor) bool {
@@ -115,10 +115,10 @@ func init() {
 		}
 		_, scatter := gatherK()
 		idx := s.uploadIndices(a.Idx.Data)
-		defer s.mem.Free(idx)
+		defer s.m.Free(idx)
 		total := out[0].Len()
 		grid, block := launch3(total, 1, 1)
-		s.be.run("ScatterAdd", scatter, &s.mem, grid, block, ptr(out[0]), ptr(in[0]), ptr(in[1]), idx, uint32(n), uint32(inner), uint32(xn), uint32(total))
+		s.be.run("ScatterAdd", scatter, s.m, grid, block, ptr(out[0]), ptr(in[0]), ptr(in[1]), idx, uint32(n), uint32(inner), uint32(xn), uint32(total))
 		return true
 	}
 	simKernels = append(simKernels, func() []*ptx.Kernel {

@@ -85,10 +85,10 @@ func init() {
 		}
 		sel, _ := indexSelectK()
 		idx := s.uploadIndices(a.Index)
-		defer s.mem.Free(idx)
+		defer s.m.Free(idx)
 		total := out[0].Len()
 		grid, block := launch3(total, 1, 1)
-		s.be.run("IndexSelect", sel, &s.mem, grid, block, ptr(out[0]), ptr(in[0]), idx, uint32(n), uint32(inner), uint32(xn), uint32(total))
+		s.be.run("IndexSelect", sel, s.m, grid, block, ptr(out[0]), ptr(in[0]), idx, uint32(n), uint32(inner), uint32(xn), uint32(total))
 		return true
 	}
 	simOps["IndexAdd"] = func(s *Sim, op tensor.Op, in, out []*tensor.Tensor) bool {
@@ -99,10 +99,10 @@ func init() {
 		}
 		_, add := indexSelectK()
 		idx := s.uploadIndices(a.Index)
-		defer s.mem.Free(idx)
+		defer s.m.Free(idx)
 		total := out[0].Len()
 		grid, block := launch3(total, 1, 1)
-		s.be.run("IndexAdd", add, &s.mem, grid, block, ptr(out[0]), ptr(in[0]), ptr(in[1]), idx, uint32(n), uint32(inner), uint32(xn), uint32(total))
+		s.be.run("IndexAdd", add, s.m, grid, block, ptr(out[0]), ptr(in[0]), ptr(in[1]), idx, uint32(n), uint32(inner), uint32(xn), uint32(total))
 		return true
 	}
 	simKernels = append(simKernels, func() []*ptx.Kernel {

@@ -171,7 +171,7 @@ func (s *Sim) copyBoxes(op string, y *tensor.Tensor, xs []*tensor.Tensor, boxes 
 	for i, c := range folded {
 		args := c.args(ptr(y), ptr(xs[i]))
 		grid, block := launch3(int(args[2].(uint32)), 1, 1)
-		s.be.run(op, cp, &s.mem, grid, block, args...)
+		s.be.run(op, cp, s.m, grid, block, args...)
 	}
 	return true
 }
@@ -249,7 +249,7 @@ func init() {
 			_, fill := layoutK()
 			n := out[0].Len()
 			grid, block := launch3(n, 1, 1)
-			s.be.run("Pad", fill, &s.mem, grid, block, ptr(out[0]), uint32(n), math.Float32bits(a.Value))
+			s.be.run("Pad", fill, s.m, grid, block, ptr(out[0]), uint32(n), math.Float32bits(a.Value))
 		}
 		return s.copyBoxes("Pad", out[0], in[:1], boxes)
 	}

@@ -68,6 +68,6 @@ func (s *Sim) logSoftmax(a tensor.AxisArgs, x, out *tensor.Tensor) bool {
 		return true
 	}
 	grid, block := launch3(outer*inner, 1, 1)
-	s.be.run("LogSoftmax", logSoftmaxKernel, &s.mem, grid, block, ptr(out), ptr(x), uint32(outer*inner), uint32(n), uint32(inner))
+	s.be.run("LogSoftmax", logSoftmaxKernel, s.m, grid, block, ptr(out), ptr(x), uint32(outer*inner), uint32(n), uint32(inner))
 	return true
 }

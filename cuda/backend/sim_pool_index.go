@@ -85,7 +85,7 @@ func init() {
 		gather, _ := poolIndexK()
 		n := planes * ohw
 		grid, block := launch3(n, 1, 1)
-		s.be.run("PoolGather", gather, &s.mem, grid, block, ptr(out[0]), ptr(in[0]), ptr(in[1]), uint32(hw), uint32(ohw), uint32(n))
+		s.be.run("PoolGather", gather, s.m, grid, block, ptr(out[0]), ptr(in[0]), ptr(in[1]), uint32(hw), uint32(ohw), uint32(n))
 		return true
 	}
 	simOps["PoolScatter"] = func(s *Sim, op tensor.Op, in, out []*tensor.Tensor) bool {
@@ -95,7 +95,7 @@ func init() {
 		}
 		_, scatter := poolIndexK()
 		grid, block := launch3(hw, planes, 1)
-		s.be.run("PoolScatter", scatter, &s.mem, grid, block, ptr(out[0]), ptr(in[0]), ptr(in[1]), uint32(hw), uint32(ohw), uint32(planes))
+		s.be.run("PoolScatter", scatter, s.m, grid, block, ptr(out[0]), ptr(in[0]), ptr(in[1]), uint32(hw), uint32(ohw), uint32(planes))
 		return true
 	}
 	simKernels = append(simKernels, func() []*ptx.Kernel {

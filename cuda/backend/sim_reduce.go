@@ -187,10 +187,10 @@ func (s *Sim) reduceAny(a tensor.ReduceArgs, x, out *tensor.Tensor) bool {
 		words = []uint32{0} // a buffer is never empty
 	}
 	nOut := out.Len()
-	tab := s.mem.AllocU32(words)
-	defer s.mem.Free(tab)
+	tab := s.m.AllocU32(words)
+	defer s.m.Free(tab)
 	grid, block := launch3(nOut, 1, 1)
-	s.be.run("Reduce", k, &s.mem, grid, block, ptr(out), ptr(x), tab,
+	s.be.run("Reduce", k, s.m, grid, block, ptr(out), ptr(x), tab,
 		uint32(nOut), uint32(len(p.keptN)), uint32(len(outerN)), uint32(tensor.Numel(outerN)), uint32(innerN), uint32(innerSt))
 	return true
 }
@@ -234,6 +234,6 @@ func (s *Sim) argMax(a tensor.AxisArgs, x, out *tensor.Tensor) bool {
 		return false
 	}
 	grid, block := launch3(outer*inner, 1, 1)
-	s.be.run("ArgMax", argMaxKernel, &s.mem, grid, block, ptr(out), ptr(x), uint32(outer*inner), uint32(n), uint32(inner))
+	s.be.run("ArgMax", argMaxKernel, s.m, grid, block, ptr(out), ptr(x), uint32(outer*inner), uint32(n), uint32(inner))
 	return true
 }

@@ -53,7 +53,7 @@ func (s *Sim) bandMaskAt(op string, limit uint32, gx, g, y *tensor.Tensor) bool 
 		return false
 	}
 	grid, block := launch3(n, 1, 1)
-	s.be.run(op, bandMaskK(), &s.mem, grid, block, ptr(gx), ptr(g), ptr(y), uint32(limit), uint32(n))
+	s.be.run(op, bandMaskK(), s.m, grid, block, ptr(gx), ptr(g), ptr(y), uint32(limit), uint32(n))
 	return true
 }
 

@@ -161,7 +161,7 @@ func (s *Sim) resizeRun(op string, k *ptx.Kernel, dst, src *tensor.Tensor, xs, y
 	}
 	total := dst.Len()
 	grid, block := launch3(total, 1, 1)
-	s.be.run(op, k, &s.mem, grid, block, ptr(dst), ptr(src), uint32(h), uint32(w), uint32(oh), uint32(ow),
+	s.be.run(op, k, s.m, grid, block, ptr(dst), ptr(src), uint32(h), uint32(w), uint32(oh), uint32(ow),
 		resizeScale(h, oh, align), resizeScale(w, ow, align), al, uint32(total))
 	return true
 }

@@ -82,6 +82,6 @@ func (s *Sim) unaryMore(a tensor.UnaryArgs, x, out *tensor.Tensor) bool {
 	if !ok || n == 0 || n > maxElems || x.Len() != n {
 		return false
 	}
-	s.be.run("Unary", k, &s.mem, ptx.D1(kernels.ElementwiseGrid(n)), ptx.D1(kernels.ElementwiseBlock), ptr(out), ptr(x), a.P, uint32(n))
+	s.be.run("Unary", k, s.m, ptx.D1(kernels.ElementwiseGrid(n)), ptx.D1(kernels.ElementwiseBlock), ptr(out), ptr(x), a.P, uint32(n))
 	return true
 }
