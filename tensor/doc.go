@@ -8,6 +8,25 @@
 // The package knows nothing about gradients: package autograd builds the
 // differentiable ops on top of it.
 //
+// # Where things live
+//
+//   - Storage and devices: tensor.go (the Tensor, constructors,
+//     accessors), alloc.go (host free lists, Release, Pin), device.go
+//     (Device, DeviceBackend, To, transfer counts, the fallback),
+//     device_ops.go (the ops a device receives), scope.go (freeing a
+//     step's device tensors).
+//   - The op API, one family a file, each op validating its operands and
+//     then dispatching by device: elementwise.go, broadcast.go, reduce.go,
+//     matmul.go, conv.go, pool.go, fused.go (the training step's fused
+//     kernels), index.go, layout.go, resize.go, random.go.
+//   - Backends' kernels: backend.go (the Backend seam and the plain CPU
+//     reference), simd*.go, depthwise*.go and winograd.go (the SIMD
+//     backend's convolution planning over package asm), team.go and
+//     parallel.go (the worker team); the CUDA kernels and the device
+//     backend are in cuda/backend, the conformance suite every backend
+//     passes in tensor/conformance, and a host-memory test device in
+//     tensor/devicetest.
+//
 // # Layout and ownership
 //
 // A Tensor is always contiguous and row-major. Every op returns a fresh
