@@ -2,6 +2,7 @@ package autograd
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -195,11 +196,12 @@ var deviceVariants = map[string]func(d tensor.Device) func(x []*Value) *Value{
 	},
 }
 
-// simFallbacks lists, per case, the device ops the simulated device has
+// simFallbacks lists, per case, the device ops the simulated device had
 // no kernel for (Unary, Binary and Reduce by their function), which the
-// case's forward or backward computes on host copies. Every other case
-// runs with host fallbacks refused. A kernel that lands, or one that goes
-// missing, fails the test until this table says so.
+// case's forward or backward computes on host copies. Cases not listed
+// run with host fallbacks refused; a listed case fails on any fallback
+// the table does not name, and logs those it names that no longer happen
+// (a kernel landed: trim the table).
 var simFallbacks = map[string][]string{
 	// Square is PowScalar(x, 2), and PowScalar's backward PowScalar(x, p−1).
 	"add_broadcast":                 {"Unary.PowScalar"},
@@ -264,8 +266,15 @@ func TestGradCheckOnSimDevice(t *testing.T) {
 			}
 			got, counts := rec.take(), tensor.Transfers().Fallbacks
 			t.Logf("%s: %.2fs on %s, host fallbacks %v", c.name, time.Since(start).Seconds(), d, counts)
-			if strings.Join(got, ",") != strings.Join(want, ",") {
-				t.Errorf("%s: ops without a device kernel %v, simFallbacks lists %v: update the table", c.name, got, want)
+			for _, g := range got {
+				if !slices.Contains(want, g) {
+					t.Errorf("%s: %s fell back to the host, simFallbacks lists only %v", c.name, g, want)
+				}
+			}
+			for _, w := range want {
+				if !slices.Contains(got, w) {
+					t.Logf("%s: %s ran on the device: a kernel landed, drop it from simFallbacks", c.name, w)
+				}
 			}
 			// tensor's own count names ops without their function.
 			names := map[string]bool{}
