@@ -42,6 +42,7 @@ package tensor
 //	ResizeBilinear, ResizeBilinearTranspose  ResizeArgs  in x  out y
 //	Copy              nil               in x                 out y
 //	Fill              FillArgs          in (none)            out y
+//	Bernoulli         BernoulliArgs     in (none)            out y (1 where draw i < p, else 0)
 type Op struct {
 	Name string
 	Args any
@@ -97,3 +98,11 @@ type ResizeArgs struct{ AlignCorners bool }
 
 // FillArgs is the value Fill writes.
 type FillArgs struct{ Value float32 }
+
+// BernoulliArgs draw element i of a Bernoulli tensor from splitmix64 at
+// State + (i+1)·0x9E3779B97F4A7C15: z = mix(that); the element is 1 when
+// z>>11 < Threshold (Bernoulli's Float64() < P on integers), else 0.
+type BernoulliArgs struct {
+	State, Threshold uint64
+	P                float64
+}

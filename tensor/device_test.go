@@ -295,3 +295,29 @@ func TestScopeReleasesWhatItDidNotKeep(t *testing.T) {
 	}
 	_ = host.Data()
 }
+
+func TestBernoulliOnMatchesTheHostStream(t *testing.T) {
+	withFakeDevice(t)
+	for _, p := range []float64{0, 0.3, 0.5, 0.999, 1} {
+		hr, dr := NewRNG(42), NewRNG(42)
+		want := Bernoulli(hr, p, 3, 50)
+		got := BernoulliOn("fake:0", dr, p, 3, 50).To(Host)
+		for i, v := range want.Data() {
+			if got.Data()[i] != v {
+				t.Fatalf("p %v: element %d is %v, host %v", p, i, got.Data()[i], v)
+			}
+		}
+		if hr.State() != dr.State() {
+			t.Errorf("p %v: the stream is at %x, host at %x", p, dr.State(), hr.State())
+		}
+	}
+	// The threshold form of the test agrees with Float64() < p at the edges.
+	for _, p := range []float64{0.25, 1e-17, 0.5 + 1e-16} {
+		tr := bernoulliThreshold(p)
+		for _, u := range []uint64{tr - 1, tr, tr + 1} {
+			if (float64(u)*(1.0/(1<<53)) < p) != (u < tr) {
+				t.Errorf("p %v: u = %d disagrees with the threshold %d", p, u, tr)
+			}
+		}
+	}
+}

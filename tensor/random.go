@@ -99,3 +99,42 @@ func Bernoulli(r *RNG, p float64, shape ...int) *Tensor {
 	}
 	return t
 }
+
+// BernoulliOn is Bernoulli with the tensor made on device d: the same
+// numbers, drawn there, so a dropout mask costs no upload. splitmix64 is a
+// counter: draw i of a stream at state s is a function of s + (i+1)·γ
+// alone, so a device computes every element independently and the stream
+// advances by n draws, exactly as Bernoulli's loop leaves it.
+func BernoulliOn(d Device, r *RNG, p float64, shape ...int) *Tensor {
+	if d == Host {
+		return Bernoulli(r, p, shape...)
+	}
+	out := EmptyOn(mustBackend("BernoulliOn", d), shape...)
+	n := out.Len()
+	if n == 0 {
+		return out
+	}
+	args := BernoulliArgs{State: r.state, Threshold: bernoulliThreshold(p), P: p}
+	start := *r
+	onDevice(out.dev.be, Op{Name: "Bernoulli", Args: args}, nil, []*Tensor{out}, func(_, out []*Tensor) {
+		out[0].CopyFrom(Bernoulli(&start, p, shape...))
+	})
+	r.state += uint64(n) * splitmixGamma
+	return out
+}
+
+const splitmixGamma = 0x9E3779B97F4A7C15
+
+// bernoulliThreshold is the count T of 53-bit draws u with u·2⁻⁵³ < p:
+// Bernoulli's test r.Float64() < p is then (z >> 11) < T on the integers,
+// which a kernel can evaluate exactly.
+func bernoulliThreshold(p float64) uint64 {
+	if !(p > 0) {
+		return 0
+	}
+	if p >= 1 {
+		return 1 << 53
+	}
+	t := uint64(math.Ceil(p * (1 << 53))) // p·2⁵³ is exact: a power-of-two scaling
+	return t
+}
