@@ -62,17 +62,22 @@ func TestSecondOrderOnDeviceMatchesHost(t *testing.T) {
 	requireBits(t, "second-order gradient", dg.Tensor(), hg.Tensor())
 }
 
-func TestDropoutOnDeviceUploadsItsMask(t *testing.T) {
+// TestDropoutOnDeviceDrawsItsMaskThere: the mask is the host's stream,
+// drawn by the device (the fake has no kernel, so its fallback computes
+// it) — no explicit upload — and both dropouts give the host's bits.
+func TestDropoutOnDeviceDrawsItsMaskThere(t *testing.T) {
 	dev := fakeDevice(t)
 	xt := tensor.Uniform(tensor.NewRNG(3), -1, 1, 2, 3, 4, 4)
 	host := Dropout2d(Const(xt), 0.5, tensor.NewRNG(8), true)
 	xd := xt.To(dev)
 	tensor.ResetTransfers()
 	onDev := Dropout2d(Const(xd), 0.5, tensor.NewRNG(8), true)
-	if s := tensor.Transfers(); s.Uploads != 1 || s.UploadElems != 6 {
-		t.Errorf("%d uploads of %d values, want the 2×3 mask", s.Uploads, s.UploadElems)
+	if s := tensor.Transfers(); s.Uploads != 0 || s.Fallbacks["Bernoulli"] != 1 {
+		t.Errorf("%d uploads, Bernoulli drawn on the device %d times; want 0 and 1", s.Uploads, s.Fallbacks["Bernoulli"])
 	}
-	requireBits(t, "dropout", onDev.Tensor(), host.Tensor())
+	requireBits(t, "dropout2d", onDev.Tensor(), host.Tensor())
+	hostFull := Dropout(Const(xt), 0.3, tensor.NewRNG(9), true)
+	requireBits(t, "dropout", Dropout(Const(xd), 0.3, tensor.NewRNG(9), true).Tensor(), hostFull.Tensor())
 }
 
 func TestBatchNormRunningStatsOnDevice(t *testing.T) {

@@ -293,16 +293,15 @@ func batchNormBackward(x, g, gamma *Value, eps float32, bshape []int) (gx, ggamm
 }
 
 // Dropout zeroes each element with probability p and scales the rest by
-// 1/(1−p) in training; it is the identity otherwise. The mask is drawn on
-// the host (tensor.RNG) and, for x on a device, uploaded: one counted
-// upload per call, until tensor has a device RNG (the remaining piece).
-// Dropout2d likewise.
+// 1/(1−p) in training; it is the identity otherwise. The mask is drawn
+// where x is (tensor.BernoulliOn: on a device, the host's stream drawn
+// there, no upload). Dropout2d likewise.
 func Dropout(x *Value, p float64, rng *tensor.RNG, training bool) *Value {
 	if !training || p == 0 {
 		return x
 	}
-	mask := tensor.MulScalar(tensor.Bernoulli(rng, 1-p, x.Shape()...), float32(1/(1-p)))
-	return Mul(x, Const(mask.To(x.t.Device())))
+	mask := tensor.MulScalar(tensor.BernoulliOn(x.t.Device(), rng, 1-p, x.Shape()...), float32(1/(1-p)))
+	return Mul(x, Const(mask))
 }
 
 // Dropout2d zeroes whole channels of [N,C,H,W] with probability p.
@@ -311,6 +310,6 @@ func Dropout2d(x *Value, p float64, rng *tensor.RNG, training bool) *Value {
 		return x
 	}
 	s := x.Shape()
-	mask := tensor.MulScalar(tensor.Bernoulli(rng, 1-p, s[0], s[1], 1, 1), float32(1/(1-p)))
-	return Mul(x, Const(mask.To(x.t.Device())))
+	mask := tensor.MulScalar(tensor.BernoulliOn(x.t.Device(), rng, 1-p, s[0], s[1], 1, 1), float32(1/(1-p)))
+	return Mul(x, Const(mask))
 }

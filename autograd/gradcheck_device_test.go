@@ -225,7 +225,7 @@ var simFallbacks = map[string][]string{
 	"batchnorm_train_2d_no_affine":  {"Unary.PowScalar"},
 	"silu_hardswish":                {"Relu6", "SiLU", "SiLUBackward"}, // Hardswish is x·relu6(x+3)/6
 	"bce_mse":                       {"Unary.PowScalar"},
-	"dropout":                       {"Unary.PowScalar"},
+	"dropout":                       {"Unary.PowScalar", "Bernoulli"},
 	"resize_bilinear":               {"Unary.PowScalar"},
 	"resize_bilinear_align_corners": {"Unary.PowScalar"},
 	"resize_bilinear_transpose":     {"Unary.PowScalar"},
