@@ -203,32 +203,12 @@ var deviceVariants = map[string]func(d tensor.Device) func(x []*Value) *Value{
 // the table does not name, and logs those it names that no longer happen
 // (a kernel landed: trim the table).
 var simFallbacks = map[string][]string{
-	// Square is PowScalar(x, 2), and PowScalar's backward PowScalar(x, p−1).
-	"add_broadcast":                 {"Unary.PowScalar"},
-	"maximum_minimum":               {"Unary.PowScalar"},
-	"where":                         {"Unary.PowScalar", "Where"},
-	"relu_family":                   {"Relu6"},
-	"scalar_ops":                    {"Unary.PowScalar"},
-	"max_axes":                      {"Unary.PowScalar"},
-	"broadcast_to":                  {"Unary.PowScalar"},
-	"reshape_permute":               {"Unary.PowScalar"},
-	"gather_scatter":                {"Unary.PowScalar"},
-	"index_select_add":              {"Unary.PowScalar"},
-	"avg_pool2d":                    {"Unary.PowScalar"},
-	"avg_pool2d_ceil_exclude_pad":   {"Unary.PowScalar"},
-	"avg_pool2d_transpose":          {"Unary.PowScalar"},
-	"adaptive_avg_pool2d":           {"Unary.PowScalar"},
-	"adaptive_avg_pool2d_transpose": {"Unary.PowScalar"},
-	"max_pool2d":                    {"Unary.PowScalar"},
-	"max_pool2d_2x2_relu":           {"Unary.PowScalar"},
-	"batchnorm_train_4d":            {"Unary.PowScalar"},
-	"batchnorm_train_2d_no_affine":  {"Unary.PowScalar"},
-	"silu_hardswish":                {"Relu6", "SiLU", "SiLUBackward"}, // Hardswish is x·relu6(x+3)/6
-	"bce_mse":                       {"Unary.PowScalar"},
-	"dropout":                       {"Unary.PowScalar", "Bernoulli"},
-	"resize_bilinear":               {"Unary.PowScalar"},
-	"resize_bilinear_align_corners": {"Unary.PowScalar"},
-	"resize_bilinear_transpose":     {"Unary.PowScalar"},
+	// PowScalar has kernels for the powers the host computes without
+	// math.Pow (2, 1, ½); these cases use others (batch norm's −½).
+	"scalar_ops":                   {"Unary.PowScalar"},
+	"batchnorm_train_4d":           {"Unary.PowScalar"},
+	"batchnorm_train_2d_no_affine": {"Unary.PowScalar"},
+	"dropout":                      {"Bernoulli"}, // until the device draws it
 }
 
 // TestGradCheckOnSimDevice runs every gradient case, first and second

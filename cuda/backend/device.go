@@ -92,7 +92,7 @@ func (s *Sim) Run(op tensor.Op, in, out []*tensor.Tensor) bool {
 	m, be := s.m, s.be
 	switch op.Name {
 	case "Unary":
-		a := op.Args.(tensor.UnaryArgs)
+		a := powAsUnary(op.Args.(tensor.UnaryArgs))
 		return (be.unaryOK(a.Op, out[0].Len()) && be.unaryAt(m, a.Op, a.P, ptr(out[0]), ptr(in[0]), out[0].Len())) || s.unaryMore(a, in[0], out[0])
 	case "Copy": // x·1 is x exactly, −0 and NaN included
 		return be.unaryOK(tensor.OpMulScalar, out[0].Len()) && be.unaryAt(m, tensor.OpMulScalar, 1, ptr(out[0]), ptr(in[0]), out[0].Len())
@@ -211,4 +211,22 @@ func (s *Sim) Gemm(transA, transB bool, m, n, k int, alpha float32, a *tensor.Te
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return gemmOK(m, n, k, ldc) && s.be.gemmAt(s.m, transA, transB, m, n, k, alpha, ptr(a), 0, lda, ptr(b), 0, ldb, beta, ptr(c), 0, ldc)
+}
+
+// powAsUnary maps the powers the host computes without math.Pow — x² as
+// x·x, x¹ as x, x^½ as a square root — to the kernels that compute them
+// so (x·1 is x exactly); other powers stay PowScalar, which has no kernel.
+func powAsUnary(a tensor.UnaryArgs) tensor.UnaryArgs {
+	if a.Op != tensor.OpPowScalar {
+		return a
+	}
+	switch a.P {
+	case 2:
+		return tensor.UnaryArgs{Op: tensor.OpSquare}
+	case 1:
+		return tensor.UnaryArgs{Op: tensor.OpMulScalar, P: 1}
+	case 0.5:
+		return tensor.UnaryArgs{Op: tensor.OpSqrt}
+	}
+	return a
 }

@@ -178,3 +178,25 @@ func TestSimKeepsAStepOnTheDevice(t *testing.T) {
 		}
 	}
 }
+
+// TestSimPowScalar: the powers the host computes without math.Pow run on
+// kernels, bit for bit; others fall back.
+func TestSimPowScalar(t *testing.T) {
+	newSim(t)
+	x := tensor.New([]float32{-3, -0.5, 0, 0.25, 2, 1e30, float32(math.Inf(1)), 7e-39}, 8)
+	d := up(x)
+	tensor.AllowHostFallback(false)
+	for _, p := range []float32{2, 1, 0.5} {
+		want, got := tensor.PowScalar(x, p).Data(), tensor.PowScalar(d, p).To(tensor.Host).Data()
+		for i := range want {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) && !(got[i] != got[i] && want[i] != want[i]) {
+				t.Errorf("x^%v at %v: %v, host %v", p, x.Data()[i], got[i], want[i])
+			}
+		}
+	}
+	tensor.AllowHostFallback(true)
+	tensor.PowScalar(d, 3)
+	if tensor.Transfers().Fallbacks["Unary"] != 1 {
+		t.Errorf("x^3 did not fall back: %v", tensor.Transfers().Fallbacks)
+	}
+}
