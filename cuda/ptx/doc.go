@@ -28,6 +28,11 @@
 // leaves a result unspecified (an integer division by zero, -2³¹/-1) the
 // interpreter fails the launch rather than pick a value.
 //
+// 64-bit integers (u64ops.go): add/sub/mul.lo .s64, xor.b64, shl.b64,
+// shr.u64 (a u32 amount; 64 or more gives 0, as PTX clamps), setp .u64 and
+// cvt.u32.u64, enough for a counter-based generator such as splitmix64;
+// JoinU64 makes a u64 from two u32 parameters.
+//
 // Loops over compile-time constants (tiles, unrolled inner products) are
 // plain Go loops around builder calls: the builder is the macro language.
 package ptx

@@ -91,13 +91,14 @@ func arith(op opcode, t typ) string {
 		return map[opcode]string{opAdd: "add.rn.f32", opSub: "sub.rn.f32", opMul: "mul.rn.f32",
 			opFma: "fma.rn.f32", opMax: "max.f32", opMin: "min.f32"}[op]
 	case tU64:
-		return map[opcode]string{opAdd: "add.s64", opSub: "sub.s64", opMul: "mul.lo.s64"}[op]
+		return map[opcode]string{opAdd: "add.s64", opSub: "sub.s64", opMul: "mul.lo.s64",
+			opXor: "xor.b64", opShl: "shl.b64", opShr: "shr.u64"}[op]
 	case tPred:
 		return map[opcode]string{opAnd: "and.pred"}[op]
 	}
 	return map[opcode]string{opAdd: "add.s32", opSub: "sub.s32", opMul: "mul.lo.s32", opMad: "mad.lo.s32",
 		opMulWide: "mul.wide.u32", opMax: "max.u32", opMin: "min.u32", opShl: "shl.b32",
-		opShr: "shr.u32", opAnd: "and.b32"}[op]
+		opShr: "shr.u32", opAnd: "and.b32", opXor: "xor.b32"}[op]
 }
 
 func (k *Kernel) emitInstr(w *strings.Builder, in instr) {
@@ -114,7 +115,7 @@ func (k *Kernel) emitInstr(w *strings.Builder, in instr) {
 		fmt.Fprintf(w, "\tld.param.%s %s, [%s];\n", in.t, k.opnd(d), k.paramName(in.param))
 	case opMov:
 		fmt.Fprintf(w, "\tmov.%s %s, %s;\n", map[typ]string{tU32: "u32", tU64: "u64", tF32: "f32"}[in.t], k.opnd(d), k.opnd(s0))
-	case opAdd, opSub, opMul, opMax, opMin, opShl, opShr, opAnd, opMulWide:
+	case opAdd, opSub, opMul, opMax, opMin, opShl, opShr, opAnd, opXor, opMulWide:
 		fmt.Fprintf(w, "\t%s %s, %s, %s;\n", arith(in.op, in.t), k.opnd(d), k.opnd(s0), k.opnd(s1))
 	case opMad, opFma:
 		fmt.Fprintf(w, "\t%s %s, %s, %s, %s;\n", arith(in.op, in.t), k.opnd(d), k.opnd(s0), k.opnd(s1), k.opnd(s2))
@@ -126,6 +127,8 @@ func (k *Kernel) emitInstr(w *strings.Builder, in instr) {
 		fmt.Fprintf(w, "\tcvta.to.global.u64 %s, %s;\n", k.opnd(d), k.opnd(s0))
 	case opCvtU64U32:
 		fmt.Fprintf(w, "\tcvt.u64.u32 %s, %s;\n", k.opnd(d), k.opnd(s0))
+	case opCvtU32U64:
+		fmt.Fprintf(w, "\tcvt.u32.u64 %s, %s;\n", k.opnd(d), k.opnd(s0))
 	case opLd:
 		fmt.Fprintf(w, "\tld.%s.%s %s, %s;\n", in.space, in.t, k.opnd(d), k.addr(s0, in.off))
 	case opSt:

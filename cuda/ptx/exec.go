@@ -97,7 +97,7 @@ func (l *launch) alu(th *thread, in *instr) uint64 {
 	switch in.op {
 	case opMov, opCvta:
 		return a
-	case opCvtU64U32:
+	case opCvtU64U32, opCvtU32U64:
 		return uint64(uint32(a))
 	case opSelp:
 		if c != 0 {
@@ -137,6 +137,18 @@ func (l *launch) alu(th *thread, in *instr) uint64 {
 			return a - b
 		case opMul:
 			return a * b
+		case opXor:
+			return a ^ b
+		case opShl: // the amount is a u32; PTX clamps it to 64
+			if uint32(b) >= 64 {
+				return 0
+			}
+			return a << uint32(b)
+		case opShr:
+			if uint32(b) >= 64 {
+				return 0
+			}
+			return a >> uint32(b)
 		}
 	case tPred:
 		if in.op == opAnd {
@@ -169,6 +181,8 @@ func (l *launch) alu(th *thread, in *instr) uint64 {
 			return uint64(x >> y)
 		case opAnd:
 			return uint64(x & y)
+		case opXor:
+			return uint64(x ^ y)
 		}
 	}
 	panic(fmt.Sprintf("ptx: no %s rule for opcode %d", in.t, in.op))

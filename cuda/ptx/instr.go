@@ -18,10 +18,12 @@ const (
 	opShl
 	opShr
 	opAnd // and.b32 and and.pred
+	opXor // xor.b32, xor.b64
 	opSetp
 	opSelp
 	opCvta      // cvta.to.global.u64
 	opCvtU64U32 // zero extension
+	opCvtU32U64 // truncation to the low 32 bits
 	opLd
 	opSt
 	opBar
