@@ -208,7 +208,6 @@ var simFallbacks = map[string][]string{
 	"scalar_ops":                   {"Unary.PowScalar"},
 	"batchnorm_train_4d":           {"Unary.PowScalar"},
 	"batchnorm_train_2d_no_affine": {"Unary.PowScalar"},
-	"dropout":                      {"Bernoulli"}, // until the device draws it
 }
 
 // TestGradCheckOnSimDevice runs every gradient case, first and second
