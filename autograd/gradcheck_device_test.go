@@ -17,13 +17,13 @@ import (
 // variant (Unary's function, Binary's, Reduce's), every op the device had
 // no kernel for: tensor then computes it on host copies (a fallback).
 type missRecorder struct {
-	*backend.Sim
+	tensor.DeviceBackend
 	mu     sync.Mutex
 	misses map[string]int
 }
 
 func (m *missRecorder) Run(op tensor.Op, in, out []*tensor.Tensor) bool {
-	if m.Sim.Run(op, in, out) {
+	if m.DeviceBackend.Run(op, in, out) {
 		return true
 	}
 	m.mu.Lock()
@@ -62,7 +62,7 @@ func simDevice(t *testing.T) (tensor.Device, *missRecorder) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &missRecorder{Sim: s, misses: map[string]int{}}
+	m := &missRecorder{DeviceBackend: s, misses: map[string]int{}}
 	tensor.RegisterDevice(m)
 	t.Cleanup(func() { tensor.UnregisterDevice("cuda:0") })
 	return "cuda:0", m

@@ -13,7 +13,7 @@ import (
 )
 
 // The parity tests through the device path: models moved to the simulated
-// CUDA device (cuda/backend.Sim, kernels run by the ptx interpreter), with
+// CUDA device (cuda/backend.Device, kernels run by the ptx interpreter), with
 // host fallbacks refused, at batch 2 (the interpreter is slow), against
 // PyTorch's logits where a fixture has them and against the host always.
 

@@ -8,75 +8,76 @@ import (
 	"github.com/modeldoctor/modeldoctor/tensor"
 )
 
-// Sim is a simulated CUDA device: a tensor.DeviceBackend whose memory is
-// one interpreter memory that tensors live in between ops, and whose
-// kernels are the backend's, run by the ptx interpreter. It is the device
-// path of a GPU — same kernels, same launches, same buffers — on any
-// machine, so `go test` checks what stays on the device and what is
-// copied. Ops it has no kernel for (see the package doc) report false and
-// tensor computes them on counted host copies.
-type Sim struct {
+// Device is a CUDA device for tensors: a tensor.DeviceBackend whose
+// buffers live on its machine between ops and whose Run launches the
+// backend's kernels there — on a GPU (NewGPU), or in the ptx interpreter
+// (NewSim), the same kernels, launches and buffers on any machine, so
+// `go test` checks what stays on the device and what is copied. Ops it has
+// no kernel for (see the package doc) report false and tensor computes
+// them on counted host copies.
+type Device struct {
 	name tensor.Device
 	be   *Backend
 	mu   sync.Mutex // the interpreter memory serves one op at a time
 	m    machine
 }
 
-// NewSim builds the kernels and returns a device named name; register it
-// with tensor.RegisterDevice to use it.
-func NewSim(name tensor.Device) (*Sim, error) {
+// NewSim builds the kernels and returns a simulated device named name,
+// its memory and kernels the interpreter's; register it with
+// tensor.RegisterDevice to use it.
+func NewSim(name tensor.Device) (*Device, error) {
 	be, err := New()
 	if err != nil {
 		return nil, err
 	}
-	return &Sim{name: name, be: be, m: interp{new(ptx.Memory)}}, nil
+	return &Device{name: name, be: be, m: interp{new(ptx.Memory)}}, nil
 }
 
 // Device implements tensor.DeviceBackend.
-func (s *Sim) Device() tensor.Device { return s.name }
+func (s *Device) Device() tensor.Device { return s.name }
 
 // Alloc implements tensor.DeviceBackend.
-func (s *Sim) Alloc(n int) tensor.DeviceBuffer {
+func (s *Device) Alloc(n int) tensor.DeviceBuffer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return tensor.DeviceBuffer(s.m.Alloc(n))
 }
 
 // Free implements tensor.DeviceBackend.
-func (s *Sim) Free(b tensor.DeviceBuffer) {
+func (s *Device) Free(b tensor.DeviceBuffer) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.m.Free(ptx.Ptr(b))
 }
 
 // Upload implements tensor.DeviceBackend.
-func (s *Sim) Upload(dst tensor.DeviceBuffer, src []float32) {
+func (s *Device) Upload(dst tensor.DeviceBuffer, src []float32) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.m.WriteF32(ptx.Ptr(dst), src)
 }
 
 // Download implements tensor.DeviceBackend.
-func (s *Sim) Download(dst []float32, src tensor.DeviceBuffer) {
+func (s *Device) Download(dst []float32, src tensor.DeviceBuffer) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.m.ReadF32Into(dst, ptx.Ptr(src))
 }
 
 // Launches is the number of kernels launched so far.
-func (s *Sim) Launches() int64 { return s.be.Launches() }
+func (s *Device) Launches() int64 { return s.be.Launches() }
 
 // Live is the number of device buffers allocated and not freed.
-func (s *Sim) Live() int {
+func (s *Device) Live() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.m.Live()
 }
 
 // Kernels lists the kernels the device launches (for ptxas and GPU checks).
-func (s *Sim) Kernels() []*ptx.Kernel {
+func (s *Device) Kernels() []*ptx.Kernel {
 	ks := s.be.Kernels()
-	for _, f := range simKernels {
+	for _, f := range deviceKernels {
 		ks = append(ks, f()...)
 	}
 	return ks
@@ -86,7 +87,7 @@ func ptr(t *tensor.Tensor) ptx.Ptr { return ptx.Ptr(t.Buffer()) }
 
 // Run implements tensor.DeviceBackend: the ops with kernels run on the
 // device buffers; the rest report false.
-func (s *Sim) Run(op tensor.Op, in, out []*tensor.Tensor) bool {
+func (s *Device) Run(op tensor.Op, in, out []*tensor.Tensor) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m, be := s.m, s.be
@@ -139,24 +140,24 @@ func (s *Sim) Run(op tensor.Op, in, out []*tensor.Tensor) bool {
 		gxs, gys := out[0].Shape(), in[0].Shape()
 		return adaptiveOK(gxs, gys) && be.adaptiveAvgPool2DTransposeAt(m, ptr(out[0]), ptr(in[0]), gxs, gys)
 	}
-	if f, ok := simOps[op.Name]; ok {
+	if f, ok := deviceOps[op.Name]; ok {
 		return f(s, op, in, out)
 	}
 	return false
 }
 
-// simOps are device ops defined in files of their own (one op family a
+// deviceOps are device ops defined in files of their own (one op family a
 // file), each registered from an init function: with s.mu held, run op
-// on s.mem and report whether a kernel applied. simKernels lists their
+// on s.mem and report whether a kernel applied. deviceKernels lists their
 // kernels for Kernels.
 var (
-	simOps     = map[string]func(s *Sim, op tensor.Op, in, out []*tensor.Tensor) bool{}
-	simKernels []func() []*ptx.Kernel
+	deviceOps     = map[string]func(s *Device, op tensor.Op, in, out []*tensor.Tensor) bool{}
+	deviceKernels []func() []*ptx.Kernel
 )
 
 // matMul runs a batched product as one SGEMM per output batch, operand
 // batches found by broadcasting (as tensor.MatMulT does on the host).
-func (s *Sim) matMul(a tensor.MatMulArgs, x, y, out *tensor.Tensor) bool {
+func (s *Device) matMul(a tensor.MatMulArgs, x, y, out *tensor.Tensor) bool {
 	xs, ys, os := x.Shape(), y.Shape(), out.Shape()
 	rx, ry, ro := len(xs), len(ys), len(os)
 	m, n := os[ro-2], os[ro-1]
@@ -179,7 +180,7 @@ func (s *Sim) matMul(a tensor.MatMulArgs, x, y, out *tensor.Tensor) bool {
 			oy += c * sy[d]
 		}
 		if !s.be.gemmAt(s.m, a.TransA, a.TransB, m, n, k, 1, ptr(x), ox*m*k, lda, ptr(y), oy*k*n, ldb, 0, ptr(out), i*m*n, n) {
-			panic(fmt.Sprintf("cuda/backend.Sim: SGEMM %d×%d×%d refused after gemmOK", m, n, k))
+			panic(fmt.Sprintf("cuda/backend.Device: SGEMM %d×%d×%d refused after gemmOK", m, n, k))
 		}
 	}
 	return true
@@ -207,7 +208,7 @@ func batchStrides(src, dst []int) []int {
 // row-major matrices with leading dimensions lda, ldb, ldc (a BLAS-style
 // entry for callers that hold device buffers); false when no kernel
 // applies.
-func (s *Sim) Gemm(transA, transB bool, m, n, k int, alpha float32, a *tensor.Tensor, lda int, b *tensor.Tensor, ldb int, beta float32, c *tensor.Tensor, ldc int) bool {
+func (s *Device) Gemm(transA, transB bool, m, n, k int, alpha float32, a *tensor.Tensor, lda int, b *tensor.Tensor, ldb int, beta float32, c *tensor.Tensor, ldc int) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return gemmOK(m, n, k, ldc) && s.be.gemmAt(s.m, transA, transB, m, n, k, alpha, ptr(a), 0, lda, ptr(b), 0, ldb, beta, ptr(c), 0, ldc)

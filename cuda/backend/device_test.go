@@ -13,9 +13,9 @@ import (
 // newSim registers the device the tests run on as "cuda:0": the
 // simulated one, or with MODELDOCTOR_CUDA=1 (cuda/gpucheck.sh) GPU 0, so
 // that every device test here runs on the hardware too.
-func newSim(t *testing.T) *backend.Sim {
+func newSim(t *testing.T) *backend.Device {
 	t.Helper()
-	var s *backend.Sim
+	var s *backend.Device
 	var err error
 	if os.Getenv("MODELDOCTOR_CUDA") == "1" {
 		s, err = backend.NewGPU("cuda:0", 0)
@@ -35,12 +35,12 @@ func newSim(t *testing.T) *backend.Sim {
 }
 
 // viaDevice is a tensor.Backend that runs every op through tensor's
-// device path on a Sim: operands uploaded, the tensor op called on device
+// device path on the simulated device: operands uploaded, the tensor op called on device
 // tensors (kernels, or counted host fallbacks), the result downloaded. The
 // conformance suite run on it checks the device-resident path end to end.
 type viaDevice struct {
 	tensor.CPU
-	s *backend.Sim
+	s *backend.Device
 }
 
 func up(x *tensor.Tensor) *tensor.Tensor { return x.To("cuda:0") }

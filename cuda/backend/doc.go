@@ -1,74 +1,79 @@
-// Package backend is the CUDA backend's first step: a tensor.Backend whose
-// hot ops run generated GPU kernels (package ptx, many from package
-// kernels) in the ptx interpreter, and whose other ops delegate to the CPU
-// reference. Host tensors are copied into interpreter memory, the kernels
-// launched, and the results copied back; the device-resident version
-// will launch the same kernels on the GPU with tensors kept there.
+// Package backend runs tensor ops on generated CUDA kernels (package ptx,
+// some from package kernels): on a GPU through the driver shim, or in the
+// ptx interpreter on any machine, with the same launch code.
 //
-// Each op is a pointer-level core (unaryAt, gemmAt, conv2DAt, …) that
-// launches its kernels on buffers already in a ptx.Memory, writes the
-// given output pointer and frees its own temporaries, plus the host
-// wrapper, the tensor.Backend method, which uploads, calls the core and
-// reads back. The cores are what the device-resident path calls; each
-// returns false where no kernel applies, which a shape-only predicate
-// (unaryOK, convOK, …) tells before anything is launched.
+// # Two faces
 //
-// Ops that run kernels:
-//   - Unary: Relu (its own relu_nan_f32, not kernels.Relu, which maps NaN
-//     to 0 where tensor's relu lets NaN through), Neg, Square, AddScalar,
-//     MulScalar, RsubScalar;
-//   - Binary: Add and Mul (kernels.Add, kernels.Mul) and Sub on equal
-//     shapes; with broadcasting, Add, Sub and Mul on a strided kernel when
-//     the shapes fold into three axes;
-//   - Reduce: Sum over trailing axes — over everything on kernels.Sum's
-//     two passes, per row on a row-sum kernel (one block a row, a fixed
-//     tree, no atomics);
-//   - Gemm: kernels.Sgemm (the small tiling below 128×128 outputs, the
-//     default above), with a gather kernel packing transposed or strided
-//     operands and an epilogue kernel applying alpha, beta and ldc;
-//   - Conv2D and its two gradients (groups and depthwise included), as
-//     im2col + SGEMM with the batch folded into the GEMMs' column axis, one
-//     SGEMM per group: the forward is W_g·col_g then a permutation to NCHW;
-//     the input gradient W_gᵀ·gy_g then a col2im that gathers (each input
-//     pixel sums its taps in the reference's order, no atomics); the
-//     weight gradient gy_g·col_gᵀ, one fma chain over images and positions;
-//   - MaxPool2D (maxima and indices, ties and NaN as the reference),
-//     AvgPool2D and AdaptiveAvgPool2D, one thread an output, and their
-//     transposes as gathers, one thread an input pixel adding its windows'
-//     shares in the order the reference's scatter does. Sums run in the
-//     reference's order and divisions are exact (a reciprocal table and
-//     one fma correction), so every pooling result is the reference's to
-//     the bit.
+// Device is the device-resident path: a tensor.DeviceBackend whose
+// buffers stay on the device between ops. NewSim makes one whose memory
+// and kernels are the interpreter's (a simulated GPU, for `go test` on
+// machines without one); NewGPU one on a real GPU (buffers from the
+// cuda.Context's caching allocator, each kernel JIT-compiled by the driver
+// on first launch, launches on the default stream, copies synchronous on
+// it). Register either under "cuda:0" with tensor.RegisterDevice and move
+// tensors there with To. Backend is the older host face: a tensor.Backend
+// whose hot ops upload host tensors into a fresh interpreter memory, run
+// the kernels and read back (the conformance suite checks the kernels
+// through it).
 //
-// The builder lacks integer division, u32 select, u32 stores and
-// u32→f32 conversion; the kernels do without (see intmath.go and
-// divide.go): gathers walk quotient and remainder instead of dividing,
-// adaptive windows use a long division, and max pooling's indices travel
-// as exact floats in a float32 buffer that the caller converts.
+// Both call pointer-level cores (unaryAt, gemmAt, conv2DAt, …) that take a
+// machine (machine.go: the interpreter's memory or gpu.go's device),
+// launch their kernels on buffers already there, write the output and
+// free their own temporaries; each reports false where no kernel applies,
+// which a shape-only predicate (unaryOK, convOK, …) tells first.
 //
-// Ops that delegate to tensor.CPU: every other Unary op (Exp, Log, Sqrt,
-// Abs, Sign, Tanh, Sigmoid, Recip, PowScalar, GtScalar, LtScalar,
-// ClampMin, ClampMax), every other Binary op (Div, Maximum, Minimum, Pow,
-// Gt, Ge, Eq) and broadcasts that do not fold into three axes, Max and Min
-// reductions and sums over non-trailing axes, empty GEMMs, and empty or
-// oversized convolutions and pools (max pooling also for planes over 2²⁴
-// elements, whose indices a float cannot hold exactly).
+// # The device's ops
 //
-// The interpreter is exact by design; where a kernel sums in another order
-// than the reference (the sum's tree, SGEMM's fma chains), the
-// conformance suite's sum tolerance applies.
+// Device.Run serves every op tensor sends (tensor/device_ops.go), one
+// family a file:
+//   - device.go: Unary (the backend's kernels, then dev_unary.go's: Exp,
+//     Log, Sqrt, Abs, Sign, Recip, comparisons, clamps, Sigmoid, Tanh —
+//     exp, log and sqrt built from exact instructions in dev_math.go;
+//     x², x¹, x^½ as the host computes them), Binary (dense and folded
+//     strided kernels, then dev_binary.go for any broadcast and Div,
+//     Maximum, Minimum, Gt, Ge, Eq), Reduce (trailing sums, then
+//     dev_reduce.go: any axes, Max, Min, and ArgMax), MatMul (one SGEMM
+//     per broadcast batch), the convolutions (im2col/col2im-gather +
+//     SGEMM, groups and depthwise included), the pools and their
+//     transposes, Copy and Fill;
+//   - dev_relu.go (ReluBackward, Relu6Backward), dev_activation.go (Relu6,
+//     SiLU, SiLUBackward), dev_bias.go (AddBiasInPlace), dev_bn.go (batch
+//     norm statistics, affine and backward), dev_logsoftmax.go,
+//     dev_where.go, dev_pool_index.go (PoolGather, PoolScatter),
+//     dev_gather.go (Gather, ScatterAdd), dev_index_select.go
+//     (IndexSelect, IndexAdd), dev_layout.go (Concat, Narrow, Permute,
+//     Pad), dev_broadcast.go (BroadcastTo), dev_resize.go (bilinear resize
+//     and its transpose), dev_random.go (Bernoulli: the host's splitmix64
+//     stream, drawn per element from its counter).
 //
-// # The simulated device
+// Host fallbacks remain for Pow and for PowScalar other than 2, 1 and ½
+// (the host rounds float64 math.Pow), for shapes past 32-bit indexing or
+// folding into more axes than a kernel takes, and for max pooling over
+// planes past 2²⁴ elements. Ops on host indices (Gather, ScatterAdd,
+// IndexSelect, IndexAdd) upload them per call, counted by
+// tensor.NoteUpload.
 //
-// Sim is the device-resident path: a tensor.DeviceBackend (register it
-// under "cuda:0") whose buffers live in one interpreter memory between
-// ops, and whose Run calls the same pointer-level cores on them. Ops
-// without a core report false and tensor computes them on counted host
-// copies. TestSimConformance runs the backend suite through it (operands
-// uploaded, tensor ops on device tensors, results read back), and
-// TestSimKeepsAStepOnTheDevice proves a conv → pool → linear forward and
-// backward copies nothing but its inputs and the loss, with fallbacks
-// refused and no kernel temporaries left behind. Device memory has no
-// finalizers: what a caller does not Release stays allocated.
-
+// # Determinism and exactness
+//
+// No atomics: every reduction and scatter is a gather in a fixed order
+// (a pixel sums its taps, an output its sources, in the host's order).
+// Where the host's arithmetic can be reproduced, results are its bits
+// (copies, masks, pools, comparisons, elementwise arithmetic); sums in
+// another order (SGEMM's fma chains, Kahan float32 sums where the host
+// adds in float64) and software transcendentals are within the
+// tolerances their tests state. NaN payloads are not compared where IEEE
+// leaves them to the hardware.
+//
+// # Tests
+//
+// Every device op's test runs the tensor function on device tensors with
+// host fallbacks refused and compares with the host. TestSimConformance
+// runs the backend suite through the device path; TestStepsStayOnTheDevice
+// is the transfer count: LeNet and SimpleCNN training steps and a LeNet
+// treat step (second order) copy only the batch, its labels and the
+// values the loop reads back, hold the same device memory step after
+// step, and agree with the host. With MODELDOCTOR_CUDA=1 (cuda/gpucheck.sh)
+// the same external tests take GPU 0 instead of the interpreter, and
+// TestGPUTrainStepThroughput times zoo training steps. Device memory has
+// no finalizers: tensor.Scope and Release free it.
 package backend

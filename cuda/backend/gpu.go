@@ -135,7 +135,7 @@ func (g *gpu) Launch(k *ptx.Kernel, grid, block ptx.Dim3, args ...any) error {
 // (register it with tensor.RegisterDevice): the same Run, cores and
 // kernels as NewSim's, on device memory, each kernel JIT-compiled by the
 // driver on first launch. It fails, saying why, where cuda.Available does.
-func NewGPU(name tensor.Device, ordinal int) (*Sim, error) {
+func NewGPU(name tensor.Device, ordinal int) (*Device, error) {
 	if ok, why := cuda.Available(); !ok {
 		return nil, fmt.Errorf("cuda/backend: no GPU: %s", why)
 	}
@@ -148,5 +148,5 @@ func NewGPU(name tensor.Device, ordinal int) (*Sim, error) {
 		c.Close()
 		return nil, err
 	}
-	return &Sim{name: name, be: be, m: newGPU(c)}, nil
+	return &Device{name: name, be: be, m: newGPU(c)}, nil
 }

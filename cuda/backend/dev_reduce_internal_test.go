@@ -10,8 +10,8 @@ import (
 
 const srDev tensor.Device = "cuda:sim-reduce-test"
 
-// srSim registers a fresh Sim under srDev for the test.
-func srSim(t *testing.T) *Sim {
+// srSim registers a fresh simulated device under srDev for the test.
+func srSim(t *testing.T) *Device {
 	t.Helper()
 	s, err := NewSim(srDev)
 	if err != nil {

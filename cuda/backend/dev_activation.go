@@ -89,7 +89,7 @@ func activationK() (relu6, silu, siluGrad *ptx.Kernel) {
 // elementwiseAt launches k over out's n words with params (out, ins…, n);
 // false, launching nothing, for empty tensors, sizes past 32-bit indexing
 // and operands of another length.
-func (s *Sim) elementwiseAt(op string, k *ptx.Kernel, out *tensor.Tensor, in ...*tensor.Tensor) bool {
+func (s *Device) elementwiseAt(op string, k *ptx.Kernel, out *tensor.Tensor, in ...*tensor.Tensor) bool {
 	n := out.Len()
 	if n == 0 || n > maxElems {
 		return false
@@ -108,19 +108,19 @@ func (s *Sim) elementwiseAt(op string, k *ptx.Kernel, out *tensor.Tensor, in ...
 }
 
 func init() {
-	simOps["Relu6"] = func(s *Sim, _ tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["Relu6"] = func(s *Device, _ tensor.Op, in, out []*tensor.Tensor) bool {
 		k, _, _ := activationK()
 		return s.elementwiseAt("Relu6", k, out[0], in[0])
 	}
-	simOps["SiLU"] = func(s *Sim, _ tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["SiLU"] = func(s *Device, _ tensor.Op, in, out []*tensor.Tensor) bool {
 		_, k, _ := activationK()
 		return s.elementwiseAt("SiLU", k, out[0], in[0])
 	}
-	simOps["SiLUBackward"] = func(s *Sim, _ tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["SiLUBackward"] = func(s *Device, _ tensor.Op, in, out []*tensor.Tensor) bool {
 		_, _, k := activationK()
 		return s.elementwiseAt("SiLUBackward", k, out[0], in[0], in[1])
 	}
-	simKernels = append(simKernels, func() []*ptx.Kernel {
+	deviceKernels = append(deviceKernels, func() []*ptx.Kernel {
 		r, si, sg := activationK()
 		return []*ptx.Kernel{r, si, sg}
 	})

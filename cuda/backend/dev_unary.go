@@ -6,7 +6,7 @@ import (
 	"github.com/modeldoctor/modeldoctor/tensor"
 )
 
-// Unary ops beyond the backend's own (unaryKernels), for the Sim. The
+// Unary ops beyond the backend's own (unaryKernels), for the device. The
 // exact ones match tensor's unaryScalar bit for bit, NaN conventions
 // included:
 //
@@ -62,7 +62,7 @@ func absKernel() *ptx.Kernel {
 }
 
 func init() {
-	simKernels = append(simKernels, func() []*ptx.Kernel {
+	deviceKernels = append(deviceKernels, func() []*ptx.Kernel {
 		ks := make([]*ptx.Kernel, 0, len(moreUnaryKernels))
 		for _, op := range []tensor.UnaryOp{tensor.OpAbs, tensor.OpSign, tensor.OpGtScalar, tensor.OpLtScalar,
 			tensor.OpClampMin, tensor.OpClampMax, tensor.OpRecip, tensor.OpExp, tensor.OpLog, tensor.OpSqrt,
@@ -76,7 +76,7 @@ func init() {
 // unaryMore runs the unary ops above on x into out (n words each) with
 // s.mu held; false, launching nothing, for other ops, empty tensors and
 // sizes past 32-bit indexing.
-func (s *Sim) unaryMore(a tensor.UnaryArgs, x, out *tensor.Tensor) bool {
+func (s *Device) unaryMore(a tensor.UnaryArgs, x, out *tensor.Tensor) bool {
 	k, ok := moreUnaryKernels[a.Op]
 	n := out.Len()
 	if !ok || n == 0 || n > maxElems || x.Len() != n {

@@ -77,7 +77,7 @@ func indexPlan(a tensor.IndexArgs, xs []int, ts ...*tensor.Tensor) (n, inner, xn
 }
 
 func init() {
-	simOps["IndexSelect"] = func(s *Sim, op tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["IndexSelect"] = func(s *Device, op tensor.Op, in, out []*tensor.Tensor) bool {
 		a := op.Args.(tensor.IndexArgs)
 		n, inner, xn, ok := indexPlan(a, in[0].Shape(), in[0], out[0])
 		if !ok {
@@ -91,7 +91,7 @@ func init() {
 		s.be.run("IndexSelect", sel, s.m, grid, block, ptr(out[0]), ptr(in[0]), idx, uint32(n), uint32(inner), uint32(xn), uint32(total))
 		return true
 	}
-	simOps["IndexAdd"] = func(s *Sim, op tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["IndexAdd"] = func(s *Device, op tensor.Op, in, out []*tensor.Tensor) bool {
 		a := op.Args.(tensor.IndexArgs)
 		n, inner, xn, ok := indexPlan(a, in[0].Shape(), in[0], in[1], out[0])
 		if !ok {
@@ -105,7 +105,7 @@ func init() {
 		s.be.run("IndexAdd", add, s.m, grid, block, ptr(out[0]), ptr(in[0]), ptr(in[1]), idx, uint32(n), uint32(inner), uint32(xn), uint32(total))
 		return true
 	}
-	simKernels = append(simKernels, func() []*ptx.Kernel {
+	deviceKernels = append(deviceKernels, func() []*ptx.Kernel {
 		sel, add := indexSelectK()
 		return []*ptx.Kernel{sel, add}
 	})

@@ -13,7 +13,7 @@ import (
 // bit for bit, that no op fell back, and that the op leaves no buffer
 // behind once its result is released. inPlace says f returns its first
 // operand (modified), not a new tensor. It returns the op's transfers.
-func onDeviceExact(t *testing.T, s *backend.Sim, name string, ops []*tensor.Tensor, inPlace bool, f func(v []*tensor.Tensor) *tensor.Tensor) tensor.TransferStats {
+func onDeviceExact(t *testing.T, s *backend.Device, name string, ops []*tensor.Tensor, inPlace bool, f func(v []*tensor.Tensor) *tensor.Tensor) tensor.TransferStats {
 	t.Helper()
 	hops := make([]*tensor.Tensor, len(ops))
 	for i, o := range ops {

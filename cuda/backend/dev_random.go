@@ -53,7 +53,7 @@ func bernoulliK() *ptx.Kernel {
 }
 
 func init() {
-	simOps["Bernoulli"] = func(s *Sim, op tensor.Op, _, out []*tensor.Tensor) bool {
+	deviceOps["Bernoulli"] = func(s *Device, op tensor.Op, _, out []*tensor.Tensor) bool {
 		a := op.Args.(tensor.BernoulliArgs)
 		n := out[0].Len()
 		if n == 0 || n > maxElems {
@@ -64,5 +64,5 @@ func init() {
 			uint32(a.State), uint32(a.State>>32), uint32(a.Threshold), uint32(a.Threshold>>32), uint32(n))
 		return true
 	}
-	simKernels = append(simKernels, func() []*ptx.Kernel { return []*ptx.Kernel{bernoulliK()} })
+	deviceKernels = append(deviceKernels, func() []*ptx.Kernel { return []*ptx.Kernel{bernoulliK()} })
 }

@@ -10,8 +10,8 @@ import (
 
 const bnDev tensor.Device = "cuda:sim-bn-test"
 
-// bnSim registers a fresh Sim under bnDev with host fallbacks off.
-func bnSim(t *testing.T) *Sim {
+// bnSim registers a fresh simulated device under bnDev with host fallbacks off.
+func bnSim(t *testing.T) *Device {
 	t.Helper()
 	s, err := NewSim(bnDev)
 	if err != nil {
@@ -145,7 +145,7 @@ func TestSimBatchNormRefusesEmpty(t *testing.T) {
 	x := tensor.Zeros(0, 3, 2, 2).To(bnDev)
 	out := []*tensor.Tensor{tensor.ZerosOn(bnDev, 3), tensor.ZerosOn(bnDev, 3)}
 	s.mu.Lock()
-	ok := simOps["BatchNormStats"](s, tensor.Op{Name: "BatchNormStats"}, []*tensor.Tensor{x}, out)
+	ok := deviceOps["BatchNormStats"](s, tensor.Op{Name: "BatchNormStats"}, []*tensor.Tensor{x}, out)
 	s.mu.Unlock()
 	if ok {
 		t.Fatal("empty BatchNormStats ran")

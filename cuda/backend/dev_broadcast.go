@@ -83,7 +83,7 @@ func foldBroadcast(xs, out []int) (size, stride []int, ok bool) {
 }
 
 func init() {
-	simOps["BroadcastTo"] = func(s *Sim, _ tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["BroadcastTo"] = func(s *Device, _ tensor.Op, in, out []*tensor.Tensor) bool {
 		n, nx := out[0].Len(), in[0].Len()
 		if n == 0 || nx == 0 || n > maxElems || nx > maxElems {
 			return false
@@ -112,5 +112,5 @@ func init() {
 		s.be.run("BroadcastTo", broadcastK(), s.m, grid, block, args...)
 		return true
 	}
-	simKernels = append(simKernels, func() []*ptx.Kernel { return []*ptx.Kernel{broadcastK()} })
+	deviceKernels = append(deviceKernels, func() []*ptx.Kernel { return []*ptx.Kernel{broadcastK()} })
 }

@@ -77,7 +77,7 @@ func poolIndexPlan(a tensor.PoolIndexArgs) (planes, hw, ohw int, ok bool) {
 }
 
 func init() {
-	simOps["PoolGather"] = func(s *Sim, op tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["PoolGather"] = func(s *Device, op tensor.Op, in, out []*tensor.Tensor) bool {
 		planes, hw, ohw, ok := poolIndexPlan(op.Args.(tensor.PoolIndexArgs))
 		if !ok {
 			return false
@@ -88,7 +88,7 @@ func init() {
 		s.be.run("PoolGather", gather, s.m, grid, block, ptr(out[0]), ptr(in[0]), ptr(in[1]), uint32(hw), uint32(ohw), uint32(n))
 		return true
 	}
-	simOps["PoolScatter"] = func(s *Sim, op tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["PoolScatter"] = func(s *Device, op tensor.Op, in, out []*tensor.Tensor) bool {
 		planes, hw, ohw, ok := poolIndexPlan(op.Args.(tensor.PoolIndexArgs))
 		if !ok {
 			return false
@@ -98,7 +98,7 @@ func init() {
 		s.be.run("PoolScatter", scatter, s.m, grid, block, ptr(out[0]), ptr(in[0]), ptr(in[1]), uint32(hw), uint32(ohw), uint32(planes))
 		return true
 	}
-	simKernels = append(simKernels, func() []*ptx.Kernel {
+	deviceKernels = append(deviceKernels, func() []*ptx.Kernel {
 		g, sc := poolIndexK()
 		return []*ptx.Kernel{g, sc}
 	})

@@ -13,7 +13,7 @@ import (
 // host fallbacks refused, checks that a kernel ran, that nothing fell
 // back and that no buffer stays behind, and returns the device result
 // (downloaded) and the host's.
-func onDeviceRun(t *testing.T, s *backend.Sim, name string, ops []*tensor.Tensor, f func(v []*tensor.Tensor) *tensor.Tensor) (got, want *tensor.Tensor) {
+func onDeviceRun(t *testing.T, s *backend.Device, name string, ops []*tensor.Tensor, f func(v []*tensor.Tensor) *tensor.Tensor) (got, want *tensor.Tensor) {
 	t.Helper()
 	hops := make([]*tensor.Tensor, len(ops))
 	for i, o := range ops {

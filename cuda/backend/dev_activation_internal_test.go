@@ -19,7 +19,7 @@ func TestSimActivationRefusesEmpty(t *testing.T) {
 		in   []*tensor.Tensor
 	}{{"Relu6", []*tensor.Tensor{e}}, {"SiLU", []*tensor.Tensor{e}}, {"SiLUBackward", []*tensor.Tensor{e, e}}, {"Where", []*tensor.Tensor{e, e, e}}} {
 		s.mu.Lock()
-		ok := simOps[c.name](s, tensor.Op{Name: c.name}, c.in, []*tensor.Tensor{o})
+		ok := deviceOps[c.name](s, tensor.Op{Name: c.name}, c.in, []*tensor.Tensor{o})
 		s.mu.Unlock()
 		if ok {
 			t.Errorf("%s: accepted an empty tensor", c.name)

@@ -145,7 +145,7 @@ func resizeScale(in, out int, alignCorners bool) float32 {
 
 // resizeRun launches kernel k from src [N,C,…] to dst with input planes
 // xs[2]×xs[3] and output planes ys[2]×ys[3].
-func (s *Sim) resizeRun(op string, k *ptx.Kernel, dst, src *tensor.Tensor, xs, ys []int, align bool) bool {
+func (s *Device) resizeRun(op string, k *ptx.Kernel, dst, src *tensor.Tensor, xs, ys []int, align bool) bool {
 	if len(xs) != 4 || len(ys) != 4 || !fits(dst, src) {
 		return false
 	}
@@ -167,15 +167,15 @@ func (s *Sim) resizeRun(op string, k *ptx.Kernel, dst, src *tensor.Tensor, xs, y
 }
 
 func init() {
-	simOps["ResizeBilinear"] = func(s *Sim, op tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["ResizeBilinear"] = func(s *Device, op tensor.Op, in, out []*tensor.Tensor) bool {
 		fwd, _ := resizeK()
 		return s.resizeRun("ResizeBilinear", fwd, out[0], in[0], in[0].Shape(), out[0].Shape(), op.Args.(tensor.ResizeArgs).AlignCorners)
 	}
-	simOps["ResizeBilinearTranspose"] = func(s *Sim, op tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["ResizeBilinearTranspose"] = func(s *Device, op tensor.Op, in, out []*tensor.Tensor) bool {
 		_, bwd := resizeK()
 		return s.resizeRun("ResizeBilinearTranspose", bwd, out[0], in[0], out[0].Shape(), in[0].Shape(), op.Args.(tensor.ResizeArgs).AlignCorners)
 	}
-	simKernels = append(simKernels, func() []*ptx.Kernel {
+	deviceKernels = append(deviceKernels, func() []*ptx.Kernel {
 		fwd, bwd := resizeK()
 		return []*ptx.Kernel{fwd, bwd}
 	})

@@ -34,7 +34,7 @@ func addBiasK() *ptx.Kernel {
 }
 
 func init() {
-	simOps["AddBiasInPlace"] = func(s *Sim, op tensor.Op, in, _ []*tensor.Tensor) bool {
+	deviceOps["AddBiasInPlace"] = func(s *Device, op tensor.Op, in, _ []*tensor.Tensor) bool {
 		y, bias := in[0], in[1]
 		a := op.Args.(tensor.AxisArgs).Axis
 		shape := y.Shape()
@@ -46,5 +46,5 @@ func init() {
 		s.be.run("AddBiasInPlace", addBiasK(), s.m, grid, block, ptr(y), ptr(bias), uint32(c), uint32(inner), uint32(n))
 		return true
 	}
-	simKernels = append(simKernels, func() []*ptx.Kernel { return []*ptx.Kernel{addBiasK()} })
+	deviceKernels = append(deviceKernels, func() []*ptx.Kernel { return []*ptx.Kernel{addBiasK()} })
 }

@@ -184,7 +184,7 @@ func bnGeom(x *tensor.Tensor) (n, c, inner int, ok bool) {
 }
 
 func init() {
-	simOps["BatchNormStats"] = func(s *Sim, _ tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["BatchNormStats"] = func(s *Device, _ tensor.Op, in, out []*tensor.Tensor) bool {
 		x := in[0]
 		n, c, inner, ok := bnGeom(x)
 		if !ok {
@@ -196,7 +196,7 @@ func init() {
 			uint32(c), uint32(n), uint32(inner), float32(n*inner))
 		return true
 	}
-	simOps["ChannelAffine"] = func(s *Sim, _ tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["ChannelAffine"] = func(s *Device, _ tensor.Op, in, out []*tensor.Tensor) bool {
 		x, scale, shift := in[0], in[1], in[2]
 		_, c, inner, ok := bnGeom(x)
 		if !ok || scale.Len() != c || shift.Len() != c {
@@ -209,7 +209,7 @@ func init() {
 			uint32(c), uint32(inner), uint32(nt))
 		return true
 	}
-	simOps["BatchNormBackward"] = func(s *Sim, _ tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["BatchNormBackward"] = func(s *Device, _ tensor.Op, in, out []*tensor.Tensor) bool {
 		x, g, mean, invstd := in[0], in[1], in[2], in[3]
 		var gamma *tensor.Tensor
 		if len(in) > 4 {
@@ -234,7 +234,7 @@ func init() {
 			ptr(mean), ptr(invstd), gp, ptr(ggamma), ptr(gbeta), has, uint32(c), uint32(inner), uint32(nt), float32(n*inner))
 		return true
 	}
-	simKernels = append(simKernels, func() []*ptx.Kernel {
+	deviceKernels = append(deviceKernels, func() []*ptx.Kernel {
 		a, b, c, d := bnK()
 		return []*ptx.Kernel{a, b, c, d}
 	})

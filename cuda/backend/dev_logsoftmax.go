@@ -7,7 +7,7 @@ import (
 	"github.com/modeldoctor/modeldoctor/tensor"
 )
 
-// LogSoftmax on the Sim: one thread per row (n elements inner apart), as
+// LogSoftmax on the device: one thread per row (n elements inner apart), as
 // tensor.LogSoftmax — the row's maximum m (a NaN wins, as the host's),
 // Σ exp(x−m) in float32 with Kahan compensation in element order (the
 // host sums in float64), lse = ln Σ, out = (x−m) − lse; exp and ln are
@@ -15,8 +15,8 @@ import (
 var logSoftmaxKernel = buildLogSoftmax()
 
 func init() {
-	simKernels = append(simKernels, func() []*ptx.Kernel { return []*ptx.Kernel{logSoftmaxKernel} })
-	simOps["LogSoftmax"] = func(s *Sim, op tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceKernels = append(deviceKernels, func() []*ptx.Kernel { return []*ptx.Kernel{logSoftmaxKernel} })
+	deviceOps["LogSoftmax"] = func(s *Device, op tensor.Op, in, out []*tensor.Tensor) bool {
 		return s.logSoftmax(op.Args.(tensor.AxisArgs), in[0], out[0])
 	}
 }
@@ -58,7 +58,7 @@ func buildLogSoftmax() *ptx.Kernel {
 // logSoftmax runs LogSoftmax along a.Axis with s.mu held; an empty tensor
 // needs no launch (the zeroed output is the host's answer), sizes past
 // 32-bit indexing report false.
-func (s *Sim) logSoftmax(a tensor.AxisArgs, x, out *tensor.Tensor) bool {
+func (s *Device) logSoftmax(a tensor.AxisArgs, x, out *tensor.Tensor) bool {
 	shape := x.Shape()
 	if a.Axis < 0 || a.Axis >= len(shape) || x.Len() > maxElems || out.Len() != x.Len() {
 		return false

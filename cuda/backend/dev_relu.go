@@ -47,7 +47,7 @@ func bandMaskK() *ptx.Kernel {
 
 // bandMaskAt runs the mask on n-word buffers; false (nothing launched)
 // for empty or oversized tensors.
-func (s *Sim) bandMaskAt(op string, limit uint32, gx, g, y *tensor.Tensor) bool {
+func (s *Device) bandMaskAt(op string, limit uint32, gx, g, y *tensor.Tensor) bool {
 	n := gx.Len()
 	if n == 0 || n > maxElems {
 		return false
@@ -58,11 +58,11 @@ func (s *Sim) bandMaskAt(op string, limit uint32, gx, g, y *tensor.Tensor) bool 
 }
 
 func init() {
-	simOps["ReluBackward"] = func(s *Sim, _ tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["ReluBackward"] = func(s *Device, _ tensor.Op, in, out []*tensor.Tensor) bool {
 		return s.bandMaskAt("ReluBackward", reluLimit, out[0], in[0], in[1])
 	}
-	simOps["Relu6Backward"] = func(s *Sim, _ tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["Relu6Backward"] = func(s *Device, _ tensor.Op, in, out []*tensor.Tensor) bool {
 		return s.bandMaskAt("Relu6Backward", relu6Limit, out[0], in[0], in[1])
 	}
-	simKernels = append(simKernels, func() []*ptx.Kernel { return []*ptx.Kernel{bandMaskK()} })
+	deviceKernels = append(deviceKernels, func() []*ptx.Kernel { return []*ptx.Kernel{bandMaskK()} })
 }

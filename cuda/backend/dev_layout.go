@@ -158,7 +158,7 @@ func fits(ts ...*tensor.Tensor) bool {
 
 // copyBoxes folds every box (false if one does not fold) and launches
 // the copies.
-func (s *Sim) copyBoxes(op string, y *tensor.Tensor, xs []*tensor.Tensor, boxes []copyBox) bool {
+func (s *Device) copyBoxes(op string, y *tensor.Tensor, xs []*tensor.Tensor, boxes []copyBox) bool {
 	folded := make([]copyBox, len(boxes))
 	for i, c := range boxes {
 		f, ok := c.fold()
@@ -177,7 +177,7 @@ func (s *Sim) copyBoxes(op string, y *tensor.Tensor, xs []*tensor.Tensor, boxes 
 }
 
 func init() {
-	simOps["Narrow"] = func(s *Sim, op tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["Narrow"] = func(s *Device, op tensor.Op, in, out []*tensor.Tensor) bool {
 		a := op.Args.(tensor.NarrowArgs)
 		if !fits(in[0], out[0]) {
 			return false
@@ -191,7 +191,7 @@ func init() {
 			xbase: a.Start * inner,
 		}})
 	}
-	simOps["Concat"] = func(s *Sim, op tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["Concat"] = func(s *Device, op tensor.Op, in, out []*tensor.Tensor) bool {
 		a := op.Args.(tensor.AxisArgs).Axis
 		if !fits(out[0]) {
 			return false
@@ -216,7 +216,7 @@ func init() {
 		}
 		return s.copyBoxes("Concat", out[0], xs, boxes)
 	}
-	simOps["Permute"] = func(s *Sim, op tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["Permute"] = func(s *Device, op tensor.Op, in, out []*tensor.Tensor) bool {
 		perm := op.Args.(tensor.PermuteArgs).Perm
 		if !fits(in[0], out[0]) {
 			return false
@@ -228,7 +228,7 @@ func init() {
 		}
 		return s.copyBoxes("Permute", out[0], in[:1], []copyBox{{size: out[0].Shape(), xs: xs, ys: rowStrides(out[0].Shape())}})
 	}
-	simOps["Pad"] = func(s *Sim, op tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["Pad"] = func(s *Device, op tensor.Op, in, out []*tensor.Tensor) bool {
 		a := op.Args.(tensor.PadArgs)
 		if !fits(out[0]) || in[0].Len() > maxElems {
 			return false
@@ -253,7 +253,7 @@ func init() {
 		}
 		return s.copyBoxes("Pad", out[0], in[:1], boxes)
 	}
-	simKernels = append(simKernels, func() []*ptx.Kernel {
+	deviceKernels = append(deviceKernels, func() []*ptx.Kernel {
 		cp, fill := layoutK()
 		return []*ptx.Kernel{cp, fill}
 	})

@@ -107,7 +107,7 @@ func foldOperands(out []int, ops ...[]int) (size []int, st [][]int) {
 // whereAt runs Where with s.mu held: out is the output, cond, a and b
 // broadcast to its shape. It reports false, launching nothing, for empty
 // tensors and sizes past 32-bit indexing.
-func (s *Sim) whereAt(cond, a, b, out *tensor.Tensor) bool {
+func (s *Device) whereAt(cond, a, b, out *tensor.Tensor) bool {
 	n := out.Len()
 	if n == 0 || n > maxElems {
 		return false
@@ -135,8 +135,8 @@ func (s *Sim) whereAt(cond, a, b, out *tensor.Tensor) bool {
 }
 
 func init() {
-	simOps["Where"] = func(s *Sim, _ tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["Where"] = func(s *Device, _ tensor.Op, in, out []*tensor.Tensor) bool {
 		return s.whereAt(in[0], in[1], in[2], out[0])
 	}
-	simKernels = append(simKernels, func() []*ptx.Kernel { return []*ptx.Kernel{whereK()} })
+	deviceKernels = append(deviceKernels, func() []*ptx.Kernel { return []*ptx.Kernel{whereK()} })
 }

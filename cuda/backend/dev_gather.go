@@ -83,7 +83,7 @@ func gatherPlan(a tensor.IndexArgs, xShape []int) (n, inner, xn int, ok bool) {
 
 // uploadIndices copies host indices into a new device buffer as u32
 // words, counting the upload; the caller frees it.
-func (s *Sim) uploadIndices(data []int) ptx.Ptr {
+func (s *Device) uploadIndices(data []int) ptx.Ptr {
 	w := make([]uint32, len(data))
 	for i, v := range data {
 		w[i] = uint32(v)
@@ -93,7 +93,7 @@ func (s *Sim) uploadIndices(data []int) ptx.Ptr {
 }
 
 func init() {
-	simOps["Gather"] = func(s *Sim, op tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["Gather"] = func(s *Device, op tensor.Op, in, out []*tensor.Tensor) bool {
 		a := op.Args.(tensor.IndexArgs)
 		n, inner, xn, ok := gatherPlan(a, in[0].Shape())
 		if !ok {
@@ -107,7 +107,7 @@ func init() {
 		s.be.run("Gather", gather, s.m, grid, block, ptr(out[0]), ptr(in[0]), idx, uint32(n), uint32(inner), uint32(xn), uint32(total))
 		return true
 	}
-	simOps["ScatterAdd"] = func(s *Sim, op tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["ScatterAdd"] = func(s *Device, op tensor.Op, in, out []*tensor.Tensor) bool {
 		a := op.Args.(tensor.IndexArgs)
 		n, inner, xn, ok := gatherPlan(a, in[0].Shape())
 		if !ok {
@@ -121,7 +121,7 @@ func init() {
 		s.be.run("ScatterAdd", scatter, s.m, grid, block, ptr(out[0]), ptr(in[0]), ptr(in[1]), idx, uint32(n), uint32(inner), uint32(xn), uint32(total))
 		return true
 	}
-	simKernels = append(simKernels, func() []*ptx.Kernel {
+	deviceKernels = append(deviceKernels, func() []*ptx.Kernel {
 		g, sc := gatherK()
 		return []*ptx.Kernel{g, sc}
 	})

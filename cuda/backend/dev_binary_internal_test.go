@@ -10,7 +10,7 @@ import (
 
 const sbDev tensor.Device = "cuda:sim-binary-test"
 
-func sbSim(t *testing.T) *Sim {
+func sbSim(t *testing.T) *Device {
 	t.Helper()
 	s, err := NewSim(sbDev)
 	if err != nil {
@@ -32,7 +32,7 @@ var sbSpecials = []float32{
 // bits must match too; an arithmetic NaN's payload is not specified (the
 // host's own paths differ, a GPU returns its canonical NaN), so there any
 // NaN matches any NaN.
-func sbRun(t *testing.T, s *Sim, op tensor.BinaryOp, a, b *tensor.Tensor) {
+func sbRun(t *testing.T, s *Device, op tensor.BinaryOp, a, b *tensor.Tensor) {
 	t.Helper()
 	want := tensor.Binary(op, a, b)
 	live := s.Live()

@@ -74,10 +74,10 @@ var reduceAnyKernels = map[tensor.ReduceOp]*ptx.Kernel{
 var argMaxKernel = buildArgMax()
 
 func init() {
-	simKernels = append(simKernels, func() []*ptx.Kernel {
+	deviceKernels = append(deviceKernels, func() []*ptx.Kernel {
 		return []*ptx.Kernel{reduceAnyKernels[tensor.OpSum], reduceAnyKernels[tensor.OpMax], reduceAnyKernels[tensor.OpMin], argMaxKernel}
 	})
-	simOps["ArgMax"] = func(s *Sim, op tensor.Op, in, out []*tensor.Tensor) bool {
+	deviceOps["ArgMax"] = func(s *Device, op tensor.Op, in, out []*tensor.Tensor) bool {
 		return s.argMax(op.Args.(tensor.AxisArgs), in[0], out[0])
 	}
 }
@@ -163,7 +163,7 @@ func reduceAnyKernel(name string, op tensor.ReduceOp) *ptx.Kernel {
 // axes, Max and Min over any axes) with s.mu held: out is the zeroed
 // output with the reduced axes kept as 1. It reports false, launching
 // nothing, for empty tensors and sizes past 32-bit indexing.
-func (s *Sim) reduceAny(a tensor.ReduceArgs, x, out *tensor.Tensor) bool {
+func (s *Device) reduceAny(a tensor.ReduceArgs, x, out *tensor.Tensor) bool {
 	k, ok := reduceAnyKernels[a.Op]
 	shape := x.Shape()
 	n := tensor.Numel(shape)
@@ -223,7 +223,7 @@ func buildArgMax() *ptx.Kernel {
 
 // argMax runs ArgMax along a.Axis with s.mu held; false (nothing
 // launched) for an empty axis or output, or sizes past 32-bit indexing.
-func (s *Sim) argMax(a tensor.AxisArgs, x, out *tensor.Tensor) bool {
+func (s *Device) argMax(a tensor.AxisArgs, x, out *tensor.Tensor) bool {
 	shape := x.Shape()
 	if a.Axis < 0 || a.Axis >= len(shape) {
 		return false

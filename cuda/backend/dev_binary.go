@@ -130,7 +130,7 @@ func foldBinary(out, a, b []int) (size, sa, sb []int) {
 // the zeroed output, x and y broadcast to its shape. It reports false,
 // launching nothing, for Pow, unknown ops, empty tensors and sizes past
 // 32-bit indexing.
-func (s *Sim) binaryMore(a tensor.BinaryArgs, x, y, out *tensor.Tensor) bool {
+func (s *Device) binaryMore(a tensor.BinaryArgs, x, y, out *tensor.Tensor) bool {
 	k, ok := binaryMoreK()[a.Op]
 	n := out.Len()
 	if !ok || n == 0 || n > maxElems || x.Len() == 0 || y.Len() == 0 || x.Len() > maxElems || y.Len() > maxElems {
@@ -154,7 +154,7 @@ func (s *Sim) binaryMore(a tensor.BinaryArgs, x, y, out *tensor.Tensor) bool {
 }
 
 func init() {
-	simKernels = append(simKernels, func() []*ptx.Kernel {
+	deviceKernels = append(deviceKernels, func() []*ptx.Kernel {
 		ks := binaryMoreK()
 		l := make([]*ptx.Kernel, 0, len(binaryMoreOps))
 		for _, op := range binaryMoreOps {
