@@ -11,23 +11,6 @@ import (
 // The fake device has no kernels: every op runs tensor's host code on
 // counted copies, so a graph on it must give the host's bits.
 
-func fakeDevice(t *testing.T) tensor.Device {
-	t.Helper()
-	f := devicetest.New("fake:0")
-	t.Cleanup(func() { tensor.UnregisterDevice(f.Device()) })
-	return f.Device()
-}
-
-func requireBits(t *testing.T, what string, got, want *tensor.Tensor) {
-	t.Helper()
-	g, w := got.To(tensor.Host).Data(), want.Data()
-	for i := range w {
-		if math.Float32bits(g[i]) != math.Float32bits(w[i]) {
-			t.Fatalf("%s[%d] = %v, want %v", what, i, g[i], w[i])
-		}
-	}
-}
-
 // secondOrder builds a loss from the ops whose backward makes tensors of
 // its own (gather's and index_select's zeros, where's zero, the seed),
 // cross-entropy with class weights and label smoothing, and returns the
@@ -44,7 +27,7 @@ func secondOrder(xt *tensor.Tensor) (loss, gg *Value) {
 }
 
 func TestSecondOrderOnDeviceMatchesHost(t *testing.T) {
-	dev := fakeDevice(t)
+	dev := devicetest.Register(t, "fake:0").Device()
 	xt := tensor.Uniform(tensor.NewRNG(3), -1, 1, 4, 5)
 	hl, hg := secondOrder(xt)
 	xd := xt.To(dev)
@@ -58,15 +41,15 @@ func TestSecondOrderOnDeviceMatchesHost(t *testing.T) {
 	if dg.Device() != dev {
 		t.Fatalf("the gradient is on %s", dg.Device())
 	}
-	requireBits(t, "loss", dl.Tensor(), hl.Tensor())
-	requireBits(t, "second-order gradient", dg.Tensor(), hg.Tensor())
+	devicetest.RequireSameBits(t, "loss", dl.Tensor(), hl.Tensor())
+	devicetest.RequireSameBits(t, "second-order gradient", dg.Tensor(), hg.Tensor())
 }
 
 // TestDropoutOnDeviceDrawsItsMaskThere: the mask is the host's stream,
 // drawn by the device (the fake has no kernel, so its fallback computes
 // it) — no explicit upload — and both dropouts give the host's bits.
 func TestDropoutOnDeviceDrawsItsMaskThere(t *testing.T) {
-	dev := fakeDevice(t)
+	dev := devicetest.Register(t, "fake:0").Device()
 	xt := tensor.Uniform(tensor.NewRNG(3), -1, 1, 2, 3, 4, 4)
 	host := Dropout2d(Const(xt), 0.5, tensor.NewRNG(8), true)
 	xd := xt.To(dev)
@@ -75,13 +58,13 @@ func TestDropoutOnDeviceDrawsItsMaskThere(t *testing.T) {
 	if s := tensor.Transfers(); s.Uploads != 0 || s.Fallbacks["Bernoulli"] != 1 {
 		t.Errorf("%d uploads, Bernoulli drawn on the device %d times; want 0 and 1", s.Uploads, s.Fallbacks["Bernoulli"])
 	}
-	requireBits(t, "dropout2d", onDev.Tensor(), host.Tensor())
+	devicetest.RequireSameBits(t, "dropout2d", onDev.Tensor(), host.Tensor())
 	hostFull := Dropout(Const(xt), 0.3, tensor.NewRNG(9), true)
-	requireBits(t, "dropout", Dropout(Const(xd), 0.3, tensor.NewRNG(9), true).Tensor(), hostFull.Tensor())
+	devicetest.RequireSameBits(t, "dropout", Dropout(Const(xd), 0.3, tensor.NewRNG(9), true).Tensor(), hostFull.Tensor())
 }
 
 func TestBatchNormRunningStatsOnDevice(t *testing.T) {
-	dev := fakeDevice(t)
+	dev := devicetest.Register(t, "fake:0").Device()
 	x := tensor.Uniform(tensor.NewRNG(3), -1, 2, 3, 2, 4, 4)
 	state := func(d tensor.Device) *BatchNormState {
 		return &BatchNormState{RunningMean: tensor.New([]float32{0.5, -1}, 2).To(d), RunningVar: tensor.New([]float32{1.5, 0.25}, 2).To(d), Momentum: 0.1, Eps: 1e-5}
@@ -102,7 +85,7 @@ func TestBatchNormRunningStatsOnDevice(t *testing.T) {
 }
 
 func TestItemsOnDeviceReadsOnce(t *testing.T) {
-	dev := fakeDevice(t)
+	dev := devicetest.Register(t, "fake:0").Device()
 	a, b := ScalarOn(dev, 1.5), Sum(Const(tensor.New([]float32{1, 2, 3}, 3).To(dev)), nil, false)
 	tensor.ResetTransfers()
 	got := Items(a, b)
@@ -117,7 +100,7 @@ func TestItemsOnDeviceReadsOnce(t *testing.T) {
 // TestFreeValuesSparesTakenDeviceValues: device storage has no pin, so
 // FreeValues must remember itself that a value's Tensor was taken.
 func TestFreeValuesSparesTakenDeviceValues(t *testing.T) {
-	dev := fakeDevice(t)
+	dev := devicetest.Register(t, "fake:0").Device()
 	w := Var(tensor.New([]float32{1, -2, 3}, 3).To(dev))
 	h := Relu(MulScalar(w, 2))
 	taken := h.Tensor()
@@ -125,11 +108,11 @@ func TestFreeValuesSparesTakenDeviceValues(t *testing.T) {
 	if taken.Released() {
 		t.Fatal("a value whose Tensor was taken was freed")
 	}
-	requireBits(t, "h", taken, tensor.New([]float32{2, 0, 6}, 3))
+	devicetest.RequireSameBits(t, "h", taken, tensor.New([]float32{2, 0, 6}, 3))
 }
 
 func TestMoveTo(t *testing.T) {
-	dev := fakeDevice(t)
+	dev := devicetest.Register(t, "fake:0").Device()
 	w := Var(tensor.New([]float32{1, 2}, 2))
 	w.Grad = Const(tensor.New([]float32{3, 4}, 2))
 	w.MoveTo(dev)
@@ -141,7 +124,7 @@ func TestMoveTo(t *testing.T) {
 	if !old.Released() {
 		t.Error("the storage left on the device was not released")
 	}
-	requireBits(t, "w", w.Tensor(), tensor.New([]float32{1, 2}, 2))
+	devicetest.RequireSameBits(t, "w", w.Tensor(), tensor.New([]float32{1, 2}, 2))
 	defer func() {
 		if recover() == nil {
 			t.Error("moving an op's result did not panic")

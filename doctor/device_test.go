@@ -3,8 +3,6 @@ package doctor
 import (
 	"math"
 	"reflect"
-	"runtime"
-	"runtime/debug"
 	"testing"
 
 	"github.com/modeldoctor/modeldoctor/data"
@@ -19,13 +17,6 @@ import (
 // A treat step on the fake device (no kernels: every op runs tensor's host
 // code on counted copies) must give the host's bits, second-order terms
 // included, and copy nothing but the batch and what the loop reads back.
-
-func fakeDevice(t *testing.T) tensor.Device {
-	t.Helper()
-	f := devicetest.New("fake:0")
-	t.Cleanup(func() { tensor.UnregisterDevice(f.Device()) })
-	return f.Device()
-}
 
 // treatCase is a model with its doctor layer and a batch of 4 for it.
 type treatCase struct {
@@ -76,7 +67,7 @@ func (tc treatCase) trainer(dev tensor.Device) *train.Trainer {
 // updated weights of one treat step agree bit for bit (plain SGD, whose
 // host kernel rounds each operation as the device path does).
 func TestTreatStepOnDeviceMatchesHost(t *testing.T) {
-	dev := fakeDevice(t)
+	dev := devicetest.Register(t, "fake:0").Device()
 	for _, tc := range treatCases {
 		host, fake := tc.trainer(tensor.Host), tc.trainer(dev)
 		hr, err := host.Step(tc.batch(), 0, 0.05)
@@ -96,12 +87,7 @@ func TestTreatStepOnDeviceMatchesHost(t *testing.T) {
 		nn.ToDevice(fake.Model, tensor.Host)
 		hp, fp := nn.Parameters(host.Model), nn.Parameters(fake.Model)
 		for i := range hp {
-			h, f := hp[i].Value.Tensor().Data(), fp[i].Value.Tensor().Data()
-			for j := range h {
-				if math.Float32bits(h[j]) != math.Float32bits(f[j]) {
-					t.Fatalf("%s: %s[%d] = %v on the device, %v on the host", tc.name, hp[i].Name, j, f[j], h[j])
-				}
-			}
+			devicetest.RequireSameBits(t, tc.name+": "+hp[i].Name, fp[i].Value.Tensor(), hp[i].Value.Tensor())
 		}
 	}
 }
@@ -109,7 +95,7 @@ func TestTreatStepOnDeviceMatchesHost(t *testing.T) {
 // TestTreatStepTransfers: with the masks uploaded before, a treat step
 // uploads the batch alone and reads back what the loop asks for.
 func TestTreatStepTransfers(t *testing.T) {
-	dev := fakeDevice(t)
+	dev := devicetest.Register(t, "fake:0").Device()
 	tc := treatCases[0]
 	tr := tc.trainer(dev)
 	tensor.ResetTransfers()
@@ -131,31 +117,13 @@ func TestTreatStepTransfers(t *testing.T) {
 	t.Logf("treat step on %s: fallbacks %v", dev, s.Fallbacks)
 }
 
-// hostLoopsUnfused reports whether the compiler keeps a·b + c in the host
-// loops of SGD's momentum and batch norm's running statistics as two
-// roundings (amd64 below v3), as the device paths' separate tensor ops
-// compute it; elsewhere it may fuse them.
-func hostLoopsUnfused() bool {
-	if runtime.GOARCH != "amd64" {
-		return false
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "GOAMD64" {
-				return s.Value == "v1" || s.Value == "v2"
-			}
-		}
-	}
-	return true
-}
-
 // TestTreatOnDeviceMatchesHost: Treat with a Device (both runs, momentum,
 // batch norm, evaluation) ends as on the host, the models back there.
 func TestTreatOnDeviceMatchesHost(t *testing.T) {
-	if !hostLoopsUnfused() {
+	if !devicetest.HostLoopsUnfused() {
 		t.Skip("the host loops may fuse multiply-adds here; the device paths round each operation")
 	}
-	dev := fakeDevice(t)
+	dev := devicetest.Register(t, "fake:0").Device()
 	tc := treatCases[1]
 	ds := &data.Dataset{Name: "noise", N: 16, C: tc.c, H: tc.h, W: tc.w, Classes: []string{"a", "b", "c", "d", "e"}}
 	ds.Images = tensor.Uniform(tensor.NewRNG(4), 0, 1, 16*tc.c*tc.h*tc.w).Data()
@@ -195,12 +163,7 @@ func TestTreatOnDeviceMatchesHost(t *testing.T) {
 	for _, pair := range [][2]nn.Module{{fake.TreatedModel, host.TreatedModel}, {fake.ControlModel, host.ControlModel}} {
 		fs, hs := nn.StateDict(pair[0]), nn.StateDict(pair[1])
 		for i := range hs {
-			f, h := fs[i].Tensor.Data(), hs[i].Tensor.Data()
-			for j := range h {
-				if math.Float32bits(f[j]) != math.Float32bits(h[j]) {
-					t.Fatalf("%s[%d] = %v after the device run, %v on the host", hs[i].Name, j, f[j], h[j])
-				}
-			}
+			devicetest.RequireSameBits(t, hs[i].Name, fs[i].Tensor, hs[i].Tensor)
 		}
 	}
 }

@@ -3,8 +3,6 @@ package nn
 import (
 	"math"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -12,13 +10,6 @@ import (
 	"github.com/modeldoctor/modeldoctor/tensor"
 	"github.com/modeldoctor/modeldoctor/tensor/devicetest"
 )
-
-func fakeDevice(t *testing.T) tensor.Device {
-	t.Helper()
-	f := devicetest.New("fake:0")
-	t.Cleanup(func() { tensor.UnregisterDevice(f.Device()) })
-	return f.Device()
-}
 
 // bnNet is conv–BN–flatten–linear with running statistics that are not
 // the initial ones.
@@ -48,7 +39,7 @@ func sameBits(a, b *tensor.Tensor) bool {
 // TestToDeviceRoundTrip: every parameter and float buffer moves to the
 // device and back bit for bit; the integer counter stays on the host.
 func TestToDeviceRoundTrip(t *testing.T) {
-	dev := fakeDevice(t)
+	dev := devicetest.Register(t, "fake:0").Device()
 	m := bnNet()
 	want := StateDict(m)
 	for i := range want {
@@ -76,31 +67,13 @@ func TestToDeviceRoundTrip(t *testing.T) {
 	}
 }
 
-// hostLoopsUnfused reports whether the compiler keeps a·b + c in batch
-// norm's host loop over the running statistics as two roundings (amd64
-// below v3), as the device path's separate tensor ops compute it.
-// Elsewhere it may fuse them, and the two may differ in the last bit.
-func hostLoopsUnfused() bool {
-	if runtime.GOARCH != "amd64" {
-		return false
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "GOAMD64" {
-				return s.Value == "v1" || s.Value == "v2"
-			}
-		}
-	}
-	return true
-}
-
 // TestBatchNormOnDevice: a training forward on the device gives the host's
 // output and running statistics bit for bit and counts the batch.
 func TestBatchNormOnDevice(t *testing.T) {
-	if !hostLoopsUnfused() {
+	if !devicetest.HostLoopsUnfused() {
 		t.Skip("the host loop may fuse multiply-adds here; the device path rounds each operation")
 	}
-	dev := fakeDevice(t)
+	dev := devicetest.Register(t, "fake:0").Device()
 	x := tensor.Uniform(tensor.NewRNG(5), -2, 2, 4, 2, 4, 4)
 	host, onDev := bnNet(), bnNet()
 	ToDevice(onDev, dev)
@@ -125,7 +98,7 @@ func TestBatchNormOnDevice(t *testing.T) {
 // for the write, LoadWeights uploads into it, and encoding a state dict
 // still on a device is refused, saying what to do.
 func TestWeightsOnDevice(t *testing.T) {
-	dev := fakeDevice(t)
+	dev := devicetest.Register(t, "fake:0").Device()
 	m := bnNet()
 	want := StateDict(m)
 	for i := range want {
@@ -160,7 +133,7 @@ func TestWeightsOnDevice(t *testing.T) {
 // TestFirstNonFiniteGradOnDevice names the first bad gradient on a device
 // as on the host.
 func TestFirstNonFiniteGradOnDevice(t *testing.T) {
-	dev := fakeDevice(t)
+	dev := devicetest.Register(t, "fake:0").Device()
 	m := bnNet()
 	ToDevice(m, dev)
 	params := Parameters(m)

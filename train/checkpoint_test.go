@@ -12,6 +12,7 @@ import (
 	"github.com/modeldoctor/modeldoctor/data"
 	"github.com/modeldoctor/modeldoctor/nn"
 	"github.com/modeldoctor/modeldoctor/tensor"
+	"github.com/modeldoctor/modeldoctor/tensor/devicetest"
 )
 
 // finishedCheckpoints caches the checkpoint bytes of one epoch of the
@@ -209,7 +210,7 @@ func TestFailedResumeLeavesModelAlone(t *testing.T) {
 		err := tr.Run()
 		requireErrorMentions(t, name, err, ckpt)
 		for i, e := range nn.StateDict(before.Model) {
-			requireSameBits(t, name+": model "+e.Name, nn.StateDict(tr.Model)[i].Tensor, e.Tensor)
+			devicetest.RequireSameBits(t, name+": model "+e.Name, nn.StateDict(tr.Model)[i].Tensor, e.Tensor)
 		}
 		if st := tr.Opt.State(); len(st) != 0 {
 			t.Errorf("%s: a fresh optimizer holds %d state tensors after the failed resume", name, len(st))

@@ -5,8 +5,6 @@ import (
 	"math"
 	"os"
 	"reflect"
-	"runtime"
-	"runtime/debug"
 	"testing"
 
 	"github.com/modeldoctor/modeldoctor/data"
@@ -21,14 +19,6 @@ import (
 // host code on counted copies. A step there must therefore give the
 // host's bits, and the explicit copies it makes are exactly the ones the
 // loop asks for.
-
-// fakeDevice registers a fake device for the test.
-func fakeDevice(t *testing.T) tensor.Device {
-	t.Helper()
-	f := devicetest.New("fake:0")
-	t.Cleanup(func() { tensor.UnregisterDevice(f.Device()) })
-	return f.Device()
-}
 
 // lenetBatch is 4 random 1×32×32 images with labels 0–3.
 func lenetBatch() data.Batch {
@@ -52,7 +42,7 @@ func lenetTrainer(t *testing.T, dev tensor.Device, o optim.SGDOptions) *Trainer 
 // Plain SGD: its host kernel rounds every operation (asm.SGD), as the
 // device path's separate tensor ops do, on every architecture.
 func TestDeviceStepMatchesHost(t *testing.T) {
-	dev := fakeDevice(t)
+	dev := devicetest.Register(t, "fake:0").Device()
 	host := lenetTrainer(t, tensor.Host, optim.SGDOptions{WeightDecay: 5e-4})
 	fake := lenetTrainer(t, dev, optim.SGDOptions{WeightDecay: 5e-4})
 	hr, err := host.Step(lenetBatch(), 0, 0.05)
@@ -69,7 +59,7 @@ func TestDeviceStepMatchesHost(t *testing.T) {
 	nn.ToDevice(fake.Model, tensor.Host)
 	hs, fs := nn.StateDict(host.Model), nn.StateDict(fake.Model)
 	for i := range hs {
-		requireSameBits(t, hs[i].Name, fs[i].Tensor, hs[i].Tensor)
+		devicetest.RequireSameBits(t, hs[i].Name, fs[i].Tensor, hs[i].Tensor)
 	}
 }
 
@@ -77,7 +67,7 @@ func TestDeviceStepMatchesHost(t *testing.T) {
 // back the loss, the gradient check's scalar and the predictions, nothing
 // else; every op ran "on the device" (here the fake's counted fallbacks).
 func TestDeviceStepTransfers(t *testing.T) {
-	dev := fakeDevice(t)
+	dev := devicetest.Register(t, "fake:0").Device()
 	tr := lenetTrainer(t, dev, optim.SGDOptions{Momentum: 0.9, WeightDecay: 5e-4})
 	for step := range 2 { // the second step has momentum buffers
 		tensor.ResetTransfers()
@@ -99,34 +89,15 @@ func TestDeviceStepTransfers(t *testing.T) {
 	}
 }
 
-// hostLoopsUnfused reports whether the compiler keeps a·b + c in the host
-// loops of the optimizers and of batch norm's running statistics as two
-// roundings (amd64 below v3), as the device paths' separate tensor ops
-// compute it. Elsewhere it may fuse them into one multiply-add, and the
-// two paths may differ in the last bit.
-func hostLoopsUnfused() bool {
-	if runtime.GOARCH != "amd64" {
-		return false
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "GOAMD64" {
-				return s.Value == "v1" || s.Value == "v2"
-			}
-		}
-	}
-	return true
-}
-
 // TestRunOnDeviceMatchesHost: whole runs (batch norm, dropout, SGD with
 // Nesterov momentum and weight decay, or Adam; evaluation, validation,
 // checkpoints, final weights) on the fake device end with the host's bits
 // and write the same weights file, the model back on the host.
 func TestRunOnDeviceMatchesHost(t *testing.T) {
-	if !hostLoopsUnfused() {
+	if !devicetest.HostLoopsUnfused() {
 		t.Skip("the host loops may fuse multiply-adds here; the device path rounds each operation")
 	}
-	dev := fakeDevice(t)
+	dev := devicetest.Register(t, "fake:0").Device()
 	for _, adam := range []bool{false, true} {
 		host := newTinyTrainer(tinySetup{Epochs: 2, Dir: t.TempDir(), Val: true, Adam: adam})
 		fake := newTinyTrainer(tinySetup{Epochs: 2, Dir: t.TempDir(), Val: true, Adam: adam})
@@ -157,8 +128,7 @@ func TestRunOnDeviceMatchesHost(t *testing.T) {
 // TestEvaluateOnDeviceFreesItsBatches: evaluation on a device hands every
 // batch's tensors back (device memory is freed only by Release).
 func TestEvaluateOnDeviceFreesItsBatches(t *testing.T) {
-	f := devicetest.New("fake:0")
-	t.Cleanup(func() { tensor.UnregisterDevice(f.Device()) })
+	f := devicetest.Register(t, "fake:0")
 	m, _, err := zoo.New("lenet", zoo.Config{Classes: 10, InChannels: 1, Seed: 3})
 	if err != nil {
 		t.Fatal(err)

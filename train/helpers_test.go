@@ -1,7 +1,6 @@
 package train
 
 import (
-	"math"
 	"reflect"
 	"testing"
 
@@ -9,6 +8,7 @@ import (
 	"github.com/modeldoctor/modeldoctor/nn"
 	"github.com/modeldoctor/modeldoctor/optim"
 	"github.com/modeldoctor/modeldoctor/tensor"
+	"github.com/modeldoctor/modeldoctor/tensor/devicetest"
 )
 
 // The tiny problem every training test runs: 8×8 gray images of 4 classes
@@ -139,7 +139,7 @@ func requireSameState(t *testing.T, got, want *Trainer) {
 		if gs[i].Name != ws[i].Name {
 			t.Fatalf("state entry %d: %s vs %s", i, gs[i].Name, ws[i].Name)
 		}
-		requireSameBits(t, "model "+ws[i].Name, gs[i].Tensor, ws[i].Tensor)
+		devicetest.RequireSameBits(t, "model "+ws[i].Name, gs[i].Tensor, ws[i].Tensor)
 	}
 	go_, wo := got.Opt.State(), want.Opt.State()
 	if len(go_) != len(wo) || len(wo) == 0 {
@@ -150,24 +150,11 @@ func requireSameState(t *testing.T, got, want *Trainer) {
 		if !ok {
 			t.Fatalf("optimizer state %s missing", k)
 		}
-		requireSameBits(t, "optimizer "+k, g, wo[k])
+		devicetest.RequireSameBits(t, "optimizer "+k, g, wo[k])
 	}
 	gh, wh := stripSeconds(got.History), stripSeconds(want.History)
 	if !reflect.DeepEqual(gh, wh) {
 		t.Fatalf("histories differ:\n got  %+v\n want %+v", gh, wh)
-	}
-}
-
-func requireSameBits(t *testing.T, what string, got, want *tensor.Tensor) {
-	t.Helper()
-	if !reflect.DeepEqual(got.Shape(), want.Shape()) {
-		t.Fatalf("%s: shape %v, want %v", what, got.Shape(), want.Shape())
-	}
-	g, w := got.Data(), want.Data()
-	for i := range w {
-		if math.Float32bits(g[i]) != math.Float32bits(w[i]) {
-			t.Fatalf("%s[%d] = %v (%#08x), want %v (%#08x)", what, i, g[i], math.Float32bits(g[i]), w[i], math.Float32bits(w[i]))
-		}
 	}
 }
 

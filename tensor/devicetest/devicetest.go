@@ -4,12 +4,18 @@
 // gives it one, so each op runs through tensor's counted host fallback.
 // It lets packages above tensor (autograd, nn, optim, train, doctor) test
 // their device paths — what stays on the device, what is copied — on any
-// machine.
+// machine; Register, HostLoopsUnfused and RequireSameBits are the helpers
+// those tests share.
 package devicetest
 
 import (
 	"fmt"
+	"math"
+	"runtime"
+	"runtime/debug"
+	"slices"
 	"sync"
+	"testing"
 
 	"github.com/modeldoctor/modeldoctor/tensor"
 )
@@ -31,6 +37,50 @@ func New(name tensor.Device) *Fake {
 	f := &Fake{name: name, bufs: map[tensor.DeviceBuffer][]float32{}, Kernels: map[string]func(*Fake, tensor.Op, []*tensor.Tensor, []*tensor.Tensor){}}
 	tensor.RegisterDevice(f)
 	return f
+}
+
+// Register returns a fake device with the given name, registered with
+// tensor until the test ends.
+func Register(t testing.TB, name tensor.Device) *Fake {
+	t.Helper()
+	f := New(name)
+	t.Cleanup(func() { tensor.UnregisterDevice(name) })
+	return f
+}
+
+// HostLoopsUnfused reports whether the compiler keeps a·b + c in the host
+// loops (the optimizers', batch norm's running statistics) as two
+// roundings, as the device paths' separate tensor ops compute it: on
+// amd64 below v3, which has no fused multiply-add. Elsewhere the compiler
+// may fuse them into one multiply-add, and the two paths may differ in the
+// last bit.
+func HostLoopsUnfused() bool {
+	if runtime.GOARCH != "amd64" {
+		return false
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "GOAMD64" {
+				return s.Value == "v1" || s.Value == "v2"
+			}
+		}
+	}
+	return true
+}
+
+// RequireSameBits fails the test unless got, copied to the host if it is
+// on a device, has want's shape and bits.
+func RequireSameBits(t testing.TB, what string, got, want *tensor.Tensor) {
+	t.Helper()
+	if !slices.Equal(got.Shape(), want.Shape()) {
+		t.Fatalf("%s: shape %v, want %v", what, got.Shape(), want.Shape())
+	}
+	g, w := got.To(tensor.Host).Data(), want.Data()
+	for i := range w {
+		if math.Float32bits(g[i]) != math.Float32bits(w[i]) {
+			t.Fatalf("%s[%d] = %v (%#08x), want %v (%#08x)", what, i, g[i], math.Float32bits(g[i]), w[i], math.Float32bits(w[i]))
+		}
+	}
 }
 
 // Device implements tensor.DeviceBackend.
