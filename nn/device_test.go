@@ -23,6 +23,16 @@ func bnNet() *Sequential {
 	return m
 }
 
+// clonedState is m's state dict with every tensor copied, to compare
+// against after m changes.
+func clonedState(m Module) []StateEntry {
+	want := StateDict(m)
+	for i := range want {
+		want[i].Tensor = want[i].Tensor.Clone()
+	}
+	return want
+}
+
 func sameBits(a, b *tensor.Tensor) bool {
 	x, y := a.Data(), b.Data()
 	if len(x) != len(y) {
@@ -41,10 +51,7 @@ func sameBits(a, b *tensor.Tensor) bool {
 func TestToDeviceRoundTrip(t *testing.T) {
 	dev := devicetest.Register(t, "fake:0").Device()
 	m := bnNet()
-	want := StateDict(m)
-	for i := range want {
-		want[i].Tensor = want[i].Tensor.Clone()
-	}
+	want := clonedState(m)
 	ToDevice(m, dev)
 	if d := DeviceOf(m); d != dev {
 		t.Fatalf("DeviceOf = %s, want %s", d, dev)
@@ -100,10 +107,7 @@ func TestBatchNormOnDevice(t *testing.T) {
 func TestWeightsOnDevice(t *testing.T) {
 	dev := devicetest.Register(t, "fake:0").Device()
 	m := bnNet()
-	want := StateDict(m)
-	for i := range want {
-		want[i].Tensor = want[i].Tensor.Clone()
-	}
+	want := clonedState(m)
 	ToDevice(m, dev)
 	if _, err := EncodeSafetensors(StateDict(m), nil); err == nil || !strings.Contains(err.Error(), "HostCopy") {
 		t.Fatalf("encoding a state dict on a device: %v", err)

@@ -12,26 +12,18 @@ import (
 // makes (asm.AddTo, asm.BiasRows), so the result is the host's bit for
 // bit.
 
-var addBiasKernel struct {
-	once sync.Once
-	k    *ptx.Kernel
-}
-
 // addBiasK builds the kernel once; params (y, b, c, inner, n).
-func addBiasK() *ptx.Kernel {
-	addBiasKernel.once.Do(func() {
-		b := ptx.New("add_bias_inplace_f32")
-		y, bias := b.ParamPtr("y"), b.ParamPtr("b")
-		c, inner, n := b.ParamU32("c"), b.ParamU32("inner"), b.ParamU32("n")
-		grid3(b, n, ptx.ImmU32(1), ptx.ImmU32(1), func(i, _, _ ptx.U32) {
-			ch := b.RemU32(b.DivU32(i, inner), c)
-			v := b.LdGlobalF32(b.Index4(y, i), 0)
-			b.StGlobalF32(b.Index4(y, i), 0, b.AddF32(v, b.LdGlobalF32(b.Index4(bias, ch), 0)))
-		})
-		addBiasKernel.k = b.Build()
+var addBiasK = sync.OnceValue(func() *ptx.Kernel {
+	b := ptx.New("add_bias_inplace_f32")
+	y, bias := b.ParamPtr("y"), b.ParamPtr("b")
+	c, inner, n := b.ParamU32("c"), b.ParamU32("inner"), b.ParamU32("n")
+	grid3(b, n, ptx.ImmU32(1), ptx.ImmU32(1), func(i, _, _ ptx.U32) {
+		ch := b.RemU32(b.DivU32(i, inner), c)
+		v := b.LdGlobalF32(b.Index4(y, i), 0)
+		b.StGlobalF32(b.Index4(y, i), 0, b.AddF32(v, b.LdGlobalF32(b.Index4(bias, ch), 0)))
 	})
-	return addBiasKernel.k
-}
+	return b.Build()
+})
 
 func init() {
 	deviceOps["AddBiasInPlace"] = func(s *Device, op tensor.Op, in, _ []*tensor.Tensor) bool {

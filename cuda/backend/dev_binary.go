@@ -24,47 +24,40 @@ import (
 // no lg2/ex2, so a correctly rounded pow would need a double-float log
 // and exp in software; Pow reports false and runs on the host.
 
-var binaryMoreKernels struct {
-	once sync.Once
-	k    map[tensor.BinaryOp]*ptx.Kernel
-}
-
 // binaryMoreOps are the ops with a kernel here, in a fixed order.
 var binaryMoreOps = []tensor.BinaryOp{
 	tensor.OpAdd, tensor.OpSub, tensor.OpMul, tensor.OpDiv,
 	tensor.OpMaximum, tensor.OpMinimum, tensor.OpGt, tensor.OpGe, tensor.OpEq,
 }
 
-func binaryMoreK() map[tensor.BinaryOp]*ptx.Kernel {
-	binaryMoreKernels.once.Do(func() {
-		one, zero := fimm(1), fimm(0)
-		cmp := func(c ptx.Cmp) func(b *ptx.Builder, x, y ptx.F32) ptx.F32 {
-			return func(b *ptx.Builder, x, y ptx.F32) ptx.F32 { return b.SelpF32(b.SetpF32(c, x, y), one, zero) }
-		}
-		pick := func(c ptx.Cmp) func(b *ptx.Builder, x, y ptx.F32) ptx.F32 {
-			return func(b *ptx.Builder, x, y ptx.F32) ptx.F32 { return b.SelpF32(b.SetpF32(c, x, y), x, y) }
-		}
-		fs := map[tensor.BinaryOp]struct {
-			name string
-			f    func(b *ptx.Builder, x, y ptx.F32) ptx.F32
-		}{
-			tensor.OpAdd:     {"add", (*ptx.Builder).AddF32},
-			tensor.OpSub:     {"sub", (*ptx.Builder).SubF32},
-			tensor.OpMul:     {"mul", (*ptx.Builder).MulF32},
-			tensor.OpDiv:     {"div", (*ptx.Builder).DivF32},
-			tensor.OpMaximum: {"maximum", pick(ptx.GE)},
-			tensor.OpMinimum: {"minimum", pick(ptx.LE)},
-			tensor.OpGt:      {"gt", cmp(ptx.GT)},
-			tensor.OpGe:      {"ge", cmp(ptx.GE)},
-			tensor.OpEq:      {"eq", cmp(ptx.EQ)},
-		}
-		binaryMoreKernels.k = map[tensor.BinaryOp]*ptx.Kernel{}
-		for _, op := range binaryMoreOps {
-			binaryMoreKernels.k[op] = buildBinaryAny("binary_any_"+fs[op].name+"_f32", fs[op].f)
-		}
-	})
-	return binaryMoreKernels.k
-}
+var binaryMoreK = sync.OnceValue(func() map[tensor.BinaryOp]*ptx.Kernel {
+	one, zero := fimm(1), fimm(0)
+	cmp := func(c ptx.Cmp) func(b *ptx.Builder, x, y ptx.F32) ptx.F32 {
+		return func(b *ptx.Builder, x, y ptx.F32) ptx.F32 { return b.SelpF32(b.SetpF32(c, x, y), one, zero) }
+	}
+	pick := func(c ptx.Cmp) func(b *ptx.Builder, x, y ptx.F32) ptx.F32 {
+		return func(b *ptx.Builder, x, y ptx.F32) ptx.F32 { return b.SelpF32(b.SetpF32(c, x, y), x, y) }
+	}
+	fs := map[tensor.BinaryOp]struct {
+		name string
+		f    func(b *ptx.Builder, x, y ptx.F32) ptx.F32
+	}{
+		tensor.OpAdd:     {"add", (*ptx.Builder).AddF32},
+		tensor.OpSub:     {"sub", (*ptx.Builder).SubF32},
+		tensor.OpMul:     {"mul", (*ptx.Builder).MulF32},
+		tensor.OpDiv:     {"div", (*ptx.Builder).DivF32},
+		tensor.OpMaximum: {"maximum", pick(ptx.GE)},
+		tensor.OpMinimum: {"minimum", pick(ptx.LE)},
+		tensor.OpGt:      {"gt", cmp(ptx.GT)},
+		tensor.OpGe:      {"ge", cmp(ptx.GE)},
+		tensor.OpEq:      {"eq", cmp(ptx.EQ)},
+	}
+	ks := map[tensor.BinaryOp]*ptx.Kernel{}
+	for _, op := range binaryMoreOps {
+		ks[op] = buildBinaryAny("binary_any_"+fs[op].name+"_f32", fs[op].f)
+	}
+	return ks
+})
 
 // buildBinaryAny: params (out, a, b, tab, n, rank); tab holds, as u32
 // words, the folded axes' sizes, then a's strides, then b's (outermost
@@ -91,41 +84,6 @@ func buildBinaryAny(name string, f func(b *ptx.Builder, x, y ptx.F32) ptx.F32) *
 	return b.Build()
 }
 
-// foldBinary folds a and b broadcast to out into axes (outermost first)
-// of sizes and both operands' element strides (0 where one broadcasts):
-// size-1 axes dropped, neighbours along which both operands walk on
-// contiguously merged, as tensor's broadcast iterator does.
-func foldBinary(out, a, b []int) (size, sa, sb []int) {
-	strides := func(xs []int) []int {
-		st := make([]int, len(out))
-		off, acc := len(out)-len(xs), 1
-		for i := len(out) - 1; i >= off; i-- {
-			if xs[i-off] != 1 {
-				st[i] = acc
-			}
-			acc *= xs[i-off]
-		}
-		return st
-	}
-	ta, tb := strides(a), strides(b)
-	for i := len(out) - 1; i >= 0; i-- { // innermost first
-		if out[i] == 1 {
-			continue
-		}
-		if k := len(size) - 1; k >= 0 && sa[k]*size[k] == ta[i] && sb[k]*size[k] == tb[i] {
-			size[k] *= out[i]
-			continue
-		}
-		size, sa, sb = append(size, out[i]), append(sa, ta[i]), append(sb, tb[i])
-	}
-	for l, r := 0, len(size)-1; l < r; l, r = l+1, r-1 {
-		size[l], size[r] = size[r], size[l]
-		sa[l], sa[r] = sa[r], sa[l]
-		sb[l], sb[r] = sb[r], sb[l]
-	}
-	return size, sa, sb
-}
-
 // binaryMore runs a Binary that binaryAt refuses, with s.mu held: out is
 // the zeroed output, x and y broadcast to its shape. It reports false,
 // launching nothing, for Pow, unknown ops, empty tensors and sizes past
@@ -136,20 +94,10 @@ func (s *Device) binaryMore(a tensor.BinaryArgs, x, y, out *tensor.Tensor) bool 
 	if !ok || n == 0 || n > maxElems || x.Len() == 0 || y.Len() == 0 || x.Len() > maxElems || y.Len() > maxElems {
 		return false
 	}
-	size, sa, sb := foldBinary(out.Shape(), x.Shape(), y.Shape())
-	words := make([]uint32, 0, 3*len(size)+1)
-	for _, l := range [][]int{size, sa, sb} {
-		for _, v := range l {
-			words = append(words, uint32(v))
-		}
-	}
-	if len(words) == 0 { // one element: rank 0
-		words = []uint32{0} // a buffer is never empty
-	}
-	tab := s.m.AllocU32(words)
+	tab, rank := s.uploadFold(out.Shape(), x.Shape(), y.Shape())
 	defer s.m.Free(tab)
 	grid, block := launch3(n, 1, 1)
-	s.be.run("Binary", k, s.m, grid, block, ptr(out), ptr(x), ptr(y), tab, uint32(n), uint32(len(size)))
+	s.be.run("Binary", k, s.m, grid, block, ptr(out), ptr(x), ptr(y), tab, uint32(n), uint32(rank))
 	return true
 }
 

@@ -144,14 +144,3 @@ func TestSimBinaryMoreRefuses(t *testing.T) {
 		t.Fatalf("%d launches, %d buffers live", s.Launches()-launches, s.Live())
 	}
 }
-
-func TestFoldBinary(t *testing.T) {
-	size, sa, sb := foldBinary([]int{2, 3, 4}, []int{2, 3, 4}, []int{4})
-	if len(size) != 2 || size[0] != 6 || size[1] != 4 || sa[0] != 4 || sa[1] != 1 || sb[0] != 0 || sb[1] != 1 {
-		t.Fatalf("fold: %v %v %v", size, sa, sb)
-	}
-	size, _, _ = foldBinary([]int{2, 3, 4}, []int{2, 3, 4}, []int{2, 3, 4})
-	if len(size) != 1 || size[0] != 24 {
-		t.Fatalf("dense fold: %v", size)
-	}
-}

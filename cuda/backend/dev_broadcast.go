@@ -16,39 +16,31 @@ import (
 
 const bcastRank = 6
 
-var broadcastKernel struct {
-	once sync.Once
-	k    *ptx.Kernel
-}
-
 // broadcastK builds the kernel once; params (y, x, n, size0…size5,
 // stride0…stride5), axis 5 innermost.
-func broadcastK() *ptx.Kernel {
-	broadcastKernel.once.Do(func() {
-		b := ptx.New("broadcast_to_f32")
-		y, x := b.ParamPtr("y"), b.ParamPtr("x")
-		n := b.ParamU32("n")
-		var size, stride [bcastRank]ptx.U32
-		for d := range bcastRank {
-			size[d] = b.ParamU32(fmt.Sprintf("size%d", d))
+var broadcastK = sync.OnceValue(func() *ptx.Kernel {
+	b := ptx.New("broadcast_to_f32")
+	y, x := b.ParamPtr("y"), b.ParamPtr("x")
+	n := b.ParamU32("n")
+	var size, stride [bcastRank]ptx.U32
+	for d := range bcastRank {
+		size[d] = b.ParamU32(fmt.Sprintf("size%d", d))
+	}
+	for d := range bcastRank {
+		stride[d] = b.ParamU32(fmt.Sprintf("stride%d", d))
+	}
+	grid3(b, n, ptx.ImmU32(1), ptx.ImmU32(1), func(i, _, _ ptx.U32) {
+		r := b.MovU32(i)
+		off := b.MovU32(ptx.ImmU32(0))
+		for d := bcastRank - 1; d >= 0; d-- {
+			c := b.RemU32(r, size[d])
+			b.MovU32To(r, b.DivU32(r, size[d]))
+			b.MovU32To(off, b.MadU32(c, stride[d], off))
 		}
-		for d := range bcastRank {
-			stride[d] = b.ParamU32(fmt.Sprintf("stride%d", d))
-		}
-		grid3(b, n, ptx.ImmU32(1), ptx.ImmU32(1), func(i, _, _ ptx.U32) {
-			r := b.MovU32(i)
-			off := b.MovU32(ptx.ImmU32(0))
-			for d := bcastRank - 1; d >= 0; d-- {
-				c := b.RemU32(r, size[d])
-				b.MovU32To(r, b.DivU32(r, size[d]))
-				b.MovU32To(off, b.MadU32(c, stride[d], off))
-			}
-			b.StGlobalF32(b.Index4(y, i), 0, b.LdGlobalF32(b.Index4(x, off), 0))
-		})
-		broadcastKernel.k = b.Build()
+		b.StGlobalF32(b.Index4(y, i), 0, b.LdGlobalF32(b.Index4(x, off), 0))
 	})
-	return broadcastKernel.k
-}
+	return b.Build()
+})
 
 // foldBroadcast folds x's shape broadcast to out's into sizes and x
 // strides (outermost first, at most bcastRank axes; ok false past that).

@@ -45,28 +45,7 @@ func gatherK() (gather, scatter *ptx.Kernel) {
 		})
 		k.gather = b.Build()
 
-		// params (out, base, src, idx, n, inner, xn, total), total = base's
-		// length.
-		b = ptx.New("scatter_add_gather_f32")
-		out, base, srcp, idx := b.ParamPtr("out"), b.ParamPtr("base"), b.ParamPtr("src"), b.ParamPtr("idx")
-		n, inner, xn, total = b.ParamU32("n"), b.ParamU32("inner"), b.ParamU32("xn"), b.ParamU32("total")
-		grid3(b, total, ptx.ImmU32(1), ptx.ImmU32(1), func(q, _, _ ptx.U32) {
-			kk := b.RemU32(q, inner)
-			t := b.DivU32(q, inner) // o·xn + s
-			s, o := b.RemU32(t, xn), b.DivU32(t, xn)
-			acc := b.NewF32()
-			b.LdGlobalF32To(acc, b.Index4(base, q), 0)
-			p := b.NewU32() // (o·n + j)·inner + k
-			b.MovU32To(p, b.MadU32(b.MulU32(o, n), inner, kk))
-			loop(b, n, ptx.ImmU32(0), ptx.ImmU32(1), func(_ ptx.U32) {
-				b.If(b.SetpU32(ptx.EQ, b.LdGlobalU32(b.Index4(idx, p), 0), s), func() {
-					b.AddF32To(acc, acc, b.LdGlobalF32(b.Index4(srcp, p), 0))
-				})
-				b.AddU32To(p, p, inner)
-			})
-			b.StGlobalF32(b.Index4(out, q), 0, acc)
-		})
-		k.scatter = b.Build()
+		k.scatter = buildIndexAdd("scatter_add_gather_f32", true)
 	})
 	return k.gather, k.scatter
 }
@@ -81,17 +60,6 @@ func gatherPlan(a tensor.IndexArgs, xShape []int) (n, inner, xn int, ok bool) {
 	return n, inner, xn, ni > 0 && nx > 0 && ni <= maxElems && nx <= maxElems
 }
 
-// uploadIndices copies host indices into a new device buffer as u32
-// words, counting the upload; the caller frees it.
-func (s *Device) uploadIndices(data []int) ptx.Ptr {
-	w := make([]uint32, len(data))
-	for i, v := range data {
-		w[i] = uint32(v)
-	}
-	tensor.NoteUpload(len(w))
-	return s.m.AllocU32(w)
-}
-
 func init() {
 	deviceOps["Gather"] = func(s *Device, op tensor.Op, in, out []*tensor.Tensor) bool {
 		a := op.Args.(tensor.IndexArgs)
@@ -100,11 +68,7 @@ func init() {
 			return false
 		}
 		gather, _ := gatherK()
-		idx := s.uploadIndices(a.Idx.Data)
-		defer s.m.Free(idx)
-		total := len(a.Idx.Data)
-		grid, block := launch3(total, 1, 1)
-		s.be.run("Gather", gather, s.m, grid, block, ptr(out[0]), ptr(in[0]), idx, uint32(n), uint32(inner), uint32(xn), uint32(total))
+		s.runIndexed("Gather", gather, a.Idx.Data, n, inner, xn, len(a.Idx.Data), ptr(out[0]), ptr(in[0]))
 		return true
 	}
 	deviceOps["ScatterAdd"] = func(s *Device, op tensor.Op, in, out []*tensor.Tensor) bool {
@@ -114,11 +78,7 @@ func init() {
 			return false
 		}
 		_, scatter := gatherK()
-		idx := s.uploadIndices(a.Idx.Data)
-		defer s.m.Free(idx)
-		total := out[0].Len()
-		grid, block := launch3(total, 1, 1)
-		s.be.run("ScatterAdd", scatter, s.m, grid, block, ptr(out[0]), ptr(in[0]), ptr(in[1]), idx, uint32(n), uint32(inner), uint32(xn), uint32(total))
+		s.runIndexed("ScatterAdd", scatter, a.Idx.Data, n, inner, xn, out[0].Len(), ptr(out[0]), ptr(in[0]), ptr(in[1]))
 		return true
 	}
 	deviceKernels = append(deviceKernels, func() []*ptx.Kernel {

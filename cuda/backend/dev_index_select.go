@@ -43,28 +43,7 @@ func indexSelectK() (sel, add *ptx.Kernel) {
 		})
 		k.sel = b.Build()
 
-		// params (y, base, src, idx, n, inner, xn, total), total = base's
-		// length.
-		b = ptx.New("index_add_gather_f32")
-		y, base, srcp, idx := b.ParamPtr("y"), b.ParamPtr("base"), b.ParamPtr("src"), b.ParamPtr("idx")
-		n, inner, xn, total = b.ParamU32("n"), b.ParamU32("inner"), b.ParamU32("xn"), b.ParamU32("total")
-		grid3(b, total, ptx.ImmU32(1), ptx.ImmU32(1), func(q, _, _ ptx.U32) {
-			kk := b.RemU32(q, inner)
-			t := b.DivU32(q, inner) // o·xn + s
-			s, o := b.RemU32(t, xn), b.DivU32(t, xn)
-			acc := b.NewF32()
-			b.LdGlobalF32To(acc, b.Index4(base, q), 0)
-			p := b.NewU32() // (o·n + j)·inner + k
-			b.MovU32To(p, b.MadU32(b.MulU32(o, n), inner, kk))
-			loop(b, n, ptx.ImmU32(0), ptx.ImmU32(1), func(j ptx.U32) {
-				b.If(b.SetpU32(ptx.EQ, b.LdGlobalU32(b.Index4(idx, j), 0), s), func() {
-					b.AddF32To(acc, acc, b.LdGlobalF32(b.Index4(srcp, p), 0))
-				})
-				b.AddU32To(p, p, inner)
-			})
-			b.StGlobalF32(b.Index4(y, q), 0, acc)
-		})
-		k.add = b.Build()
+		k.add = buildIndexAdd("index_add_gather_f32", false)
 	})
 	return k.sel, k.add
 }
@@ -84,11 +63,7 @@ func init() {
 			return false
 		}
 		sel, _ := indexSelectK()
-		idx := s.uploadIndices(a.Index)
-		defer s.m.Free(idx)
-		total := out[0].Len()
-		grid, block := launch3(total, 1, 1)
-		s.be.run("IndexSelect", sel, s.m, grid, block, ptr(out[0]), ptr(in[0]), idx, uint32(n), uint32(inner), uint32(xn), uint32(total))
+		s.runIndexed("IndexSelect", sel, a.Index, n, inner, xn, out[0].Len(), ptr(out[0]), ptr(in[0]))
 		return true
 	}
 	deviceOps["IndexAdd"] = func(s *Device, op tensor.Op, in, out []*tensor.Tensor) bool {
@@ -98,11 +73,7 @@ func init() {
 			return false
 		}
 		_, add := indexSelectK()
-		idx := s.uploadIndices(a.Index)
-		defer s.m.Free(idx)
-		total := out[0].Len()
-		grid, block := launch3(total, 1, 1)
-		s.be.run("IndexAdd", add, s.m, grid, block, ptr(out[0]), ptr(in[0]), ptr(in[1]), idx, uint32(n), uint32(inner), uint32(xn), uint32(total))
+		s.runIndexed("IndexAdd", add, a.Index, n, inner, xn, out[0].Len(), ptr(out[0]), ptr(in[0]), ptr(in[1]))
 		return true
 	}
 	deviceKernels = append(deviceKernels, func() []*ptx.Kernel {

@@ -24,33 +24,25 @@ import (
 
 const splitmixGamma = 0x9E3779B97F4A7C15
 
-var bernoulliKernel struct {
-	once sync.Once
-	k    *ptx.Kernel
-}
-
 // bernoulliK builds, once, the kernel with params (y, stateLo, stateHi,
 // thresholdLo, thresholdHi, n).
-func bernoulliK() *ptx.Kernel {
-	bernoulliKernel.once.Do(func() {
-		b := ptx.New("bernoulli_splitmix64_f32")
-		y := b.ParamPtr("y")
-		s := b.JoinU64(b.ParamU32("state_lo"), b.ParamU32("state_hi"))
-		thr := b.JoinU64(b.ParamU32("threshold_lo"), b.ParamU32("threshold_hi"))
-		n := b.ParamU32("n")
-		s1 := b.AddU64(s, ptx.ImmU64(splitmixGamma)) // the state of draw 0
-		grid3(b, n, ptx.ImmU32(1), ptx.ImmU32(1), func(i, _, _ ptx.U32) {
-			z := b.AddU64(s1, b.MulU64(b.CvtU64(i), ptx.ImmU64(splitmixGamma)))
-			z = b.MulU64(b.XorU64(z, b.ShrU64(z, ptx.ImmU32(30))), ptx.ImmU64(0xBF58476D1CE4E5B9))
-			z = b.MulU64(b.XorU64(z, b.ShrU64(z, ptx.ImmU32(27))), ptx.ImmU64(0x94D049BB133111EB))
-			z = b.XorU64(z, b.ShrU64(z, ptx.ImmU32(31)))
-			one := b.SetpU64(ptx.LT, b.ShrU64(z, ptx.ImmU32(11)), thr)
-			b.StGlobalF32(b.Index4(y, i), 0, b.SelpF32(one, ptx.ImmF32(1), ptx.ImmF32(0)))
-		})
-		bernoulliKernel.k = b.Build()
+var bernoulliK = sync.OnceValue(func() *ptx.Kernel {
+	b := ptx.New("bernoulli_splitmix64_f32")
+	y := b.ParamPtr("y")
+	s := b.JoinU64(b.ParamU32("state_lo"), b.ParamU32("state_hi"))
+	thr := b.JoinU64(b.ParamU32("threshold_lo"), b.ParamU32("threshold_hi"))
+	n := b.ParamU32("n")
+	s1 := b.AddU64(s, ptx.ImmU64(splitmixGamma)) // the state of draw 0
+	grid3(b, n, ptx.ImmU32(1), ptx.ImmU32(1), func(i, _, _ ptx.U32) {
+		z := b.AddU64(s1, b.MulU64(b.CvtU64(i), ptx.ImmU64(splitmixGamma)))
+		z = b.MulU64(b.XorU64(z, b.ShrU64(z, ptx.ImmU32(30))), ptx.ImmU64(0xBF58476D1CE4E5B9))
+		z = b.MulU64(b.XorU64(z, b.ShrU64(z, ptx.ImmU32(27))), ptx.ImmU64(0x94D049BB133111EB))
+		z = b.XorU64(z, b.ShrU64(z, ptx.ImmU32(31)))
+		one := b.SetpU64(ptx.LT, b.ShrU64(z, ptx.ImmU32(11)), thr)
+		b.StGlobalF32(b.Index4(y, i), 0, b.SelpF32(one, ptx.ImmF32(1), ptx.ImmF32(0)))
 	})
-	return bernoulliKernel.k
-}
+	return b.Build()
+})
 
 func init() {
 	deviceOps["Bernoulli"] = func(s *Device, op tensor.Op, _, out []*tensor.Tensor) bool {

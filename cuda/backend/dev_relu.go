@@ -21,29 +21,21 @@ const (
 	relu6Limit = 0x40c00000 - 1
 )
 
-var bandMaskKernel struct {
-	once sync.Once
-	k    *ptx.Kernel
-}
-
 // bandMaskK builds, once, gx[i] = (y[i]'s bits − 1 < limit) ? g[i] : +0
 // on u32 words (b − 1 wraps for b = 0, so one unsigned compare tests
 // 1 ≤ b ≤ limit); params (gx, g, y, limit, n).
-func bandMaskK() *ptx.Kernel {
-	bandMaskKernel.once.Do(func() {
-		b := ptx.New("band_mask_u32")
-		gx, g, y := b.ParamPtr("gx"), b.ParamPtr("g"), b.ParamPtr("y")
-		limit, n := b.ParamU32("limit"), b.ParamU32("n")
-		grid3(b, n, ptx.ImmU32(1), ptx.ImmU32(1), func(i, _, _ ptx.U32) {
-			yb := b.LdGlobalU32(b.Index4(y, i), 0)
-			gb := b.LdGlobalU32(b.Index4(g, i), 0)
-			in := b.SetpU32(ptx.LT, b.SubU32(yb, ptx.ImmU32(1)), limit)
-			b.StGlobalU32(b.Index4(gx, i), 0, b.SelpU32(in, gb, b.MovU32(ptx.ImmU32(0))))
-		})
-		bandMaskKernel.k = b.Build()
+var bandMaskK = sync.OnceValue(func() *ptx.Kernel {
+	b := ptx.New("band_mask_u32")
+	gx, g, y := b.ParamPtr("gx"), b.ParamPtr("g"), b.ParamPtr("y")
+	limit, n := b.ParamU32("limit"), b.ParamU32("n")
+	grid3(b, n, ptx.ImmU32(1), ptx.ImmU32(1), func(i, _, _ ptx.U32) {
+		yb := b.LdGlobalU32(b.Index4(y, i), 0)
+		gb := b.LdGlobalU32(b.Index4(g, i), 0)
+		in := b.SetpU32(ptx.LT, b.SubU32(yb, ptx.ImmU32(1)), limit)
+		b.StGlobalU32(b.Index4(gx, i), 0, b.SelpU32(in, gb, b.MovU32(ptx.ImmU32(0))))
 	})
-	return bandMaskKernel.k
-}
+	return b.Build()
+})
 
 // bandMaskAt runs the mask on n-word buffers; false (nothing launched)
 // for empty or oversized tensors.
