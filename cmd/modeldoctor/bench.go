@@ -79,16 +79,19 @@ var benchGemms = []benchGemm{
 
 // benchRow is one line of the table and of the JSON output.
 type benchRow struct {
-	Kind    string     `json:"kind"` // "peak", "sgemm" or "conv"
-	Name    string     `json:"name"`
-	Pass    string     `json:"pass,omitempty"` // conv: "fwd" or "fwd+bwd"
-	Threads int        `json:"threads"`
-	Ms      float64    `json:"ms"`     // wall time
-	CPUMs   float64    `json:"cpu_ms"` // process CPU time (0 where unknown)
-	GFLOPS  float64    `json:"gflops"`
-	PctPeak float64    `json:"pct_peak"`
-	Gemm    *gemmShape `json:"gemm,omitempty"`
-	Conv    *convShape `json:"conv,omitempty"`
+	Kind    string  `json:"kind"` // "peak", "sgemm" or "conv"
+	Name    string  `json:"name"`
+	Pass    string  `json:"pass,omitempty"` // conv: "fwd" or "fwd+bwd"
+	Threads int     `json:"threads"`
+	Ms      float64 `json:"ms"`     // wall time
+	CPUMs   float64 `json:"cpu_ms"` // process CPU time (0 where unknown)
+	GFLOPS  float64 `json:"gflops"`
+	PctPeak float64 `json:"pct_peak"`
+	// HostFallbacks counts the copies of ops a device computed on the
+	// host for want of a kernel, over the row's runs (--device only).
+	HostFallbacks int64      `json:"host_fallbacks,omitempty"`
+	Gemm          *gemmShape `json:"gemm,omitempty"`
+	Conv          *convShape `json:"conv,omitempty"`
 }
 
 // gemmShape is C (m×n) = A (m×k)·B (k×n), all untransposed.
@@ -116,6 +119,7 @@ type convShape struct {
 
 type benchReport struct {
 	CPU        string     `json:"cpu"`
+	Device     string     `json:"device,omitempty"` // --device's device; empty: the CPU
 	Impl       string     `json:"impl"`
 	GOMAXPROCS int        `json:"gomaxprocs"`
 	Date       string     `json:"date"`
@@ -126,7 +130,7 @@ type benchReport struct {
 func runBenchKernels(args []string) error {
 	fs := flag.NewFlagSet("bench kernels", flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: modeldoctor bench kernels [flags]\n\nMeasures the FMA peak (best of five 100 ms windows), then times SGEMM and\nconvolution layers (forward, and forward + input and weight gradients) on 1\nand all threads. Each time is the median of --reps runs after two warm-ups,\nin wall time and in process CPU time; GFLOP/s and % of peak count 2 flops\nper multiply-add and use the wall time.\n\nFlags:")
+		fmt.Fprintln(fs.Output(), "Usage: modeldoctor bench kernels [flags]\n\nMeasures the FMA peak (best of five 100 ms windows), then times SGEMM and\nconvolution layers (forward, and forward + input and weight gradients) on 1\nand all threads. Each time is the median of --reps runs after two warm-ups,\nin wall time and in process CPU time; GFLOP/s and % of peak count 2 flops\nper multiply-add and use the wall time.\n\nWith --device cuda (or sim) the same ops run on device tensors, uploaded\nonce: each run is the op followed by a one-value read-back, which waits for\nthe kernels queued before it, so the wall time covers their execution.\nThere is no peak row and one thread count (the host only launches).\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	jsonPath := fs.String("json", "", "also write the rows as JSON to `FILE` (- for standard output, which then gets no table)")
@@ -135,6 +139,8 @@ func runBenchKernels(args []string) error {
 	only := fs.String("only", "all", "which rows: all, sgemm or conv")
 	filter := fs.String("filter", "", "only rows whose name contains `TEXT`")
 	impl := fs.String("impl", "", "force an asm implementation (one of "+strings.Join(asm.Implementations(), ", ")+")")
+	var device string
+	registerDevice(fs, &device)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -148,6 +154,20 @@ func runBenchKernels(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkDeviceName(device); err != nil {
+		return err
+	}
+	if device != "cpu" && *threadList != "" {
+		return fmt.Errorf("--threads: the CPU's kernels' threads; with --device %s the rows run once, on the device", device)
+	}
+	dev, err := resolveDevice(device)
+	if err != nil {
+		return err
+	}
+	onDevice := dev != tensor.Host
+	if onDevice {
+		threads = []int{runtime.GOMAXPROCS(0)}
+	}
 	if *impl != "" {
 		restore, err := asm.Use(*impl)
 		if err != nil {
@@ -160,26 +180,59 @@ func runBenchKernels(args []string) error {
 	defer runtime.GOMAXPROCS(maxProcs)
 	rep := benchReport{CPU: cpuid.CPU.BrandName, Impl: asm.Current(), GOMAXPROCS: maxProcs,
 		Date: time.Now().UTC().Format(time.RFC3339), Reps: *reps}
+	if onDevice {
+		rep.Device = string(dev)
+	}
 	out := io.Writer(os.Stdout)
 	if *jsonPath == "-" {
 		out = io.Discard
 	}
-	fmt.Fprintf(out, "CPU %s, asm %s, GOMAXPROCS %d, median of %d runs\n\n", rep.CPU, rep.Impl, maxProcs, *reps)
+	if onDevice {
+		fmt.Fprintf(out, "device %s (host CPU %s), median of %d runs, each synchronized by a read-back\n\n", dev, rep.CPU, *reps)
+	} else {
+		fmt.Fprintf(out, "CPU %s, asm %s, GOMAXPROCS %d, median of %d runs\n\n", rep.CPU, rep.Impl, maxProcs, *reps)
+	}
 	const rowFormat = "%-50s %-8s %7v %10v %10v %8v %7v\n"
 	fmt.Fprintf(out, rowFormat, "row", "pass", "threads", "ms", "cpu ms", "GFLOP/s", "% peak")
 	emit := func(r benchRow) {
 		rep.Rows = append(rep.Rows, r)
-		ms, cpu := "-", "-"
+		ms, cpu, pct := "-", "-", "-"
 		if r.Ms > 0 {
 			ms = fmt.Sprintf("%.3f", r.Ms)
 		}
 		if r.CPUMs > 0 {
 			cpu = fmt.Sprintf("%.3f", r.CPUMs)
 		}
-		fmt.Fprintf(out, rowFormat, r.Name, r.Pass, r.Threads, ms, cpu, fmt.Sprintf("%.1f", r.GFLOPS), fmt.Sprintf("%.1f", r.PctPeak))
+		if r.PctPeak > 0 {
+			pct = fmt.Sprintf("%.1f", r.PctPeak)
+		}
+		fmt.Fprintf(out, rowFormat, r.Name, r.Pass, r.Threads, ms, cpu, fmt.Sprintf("%.1f", r.GFLOPS), pct)
+		if r.HostFallbacks > 0 {
+			fmt.Fprintf(out, "  (%d copies of ops computed on the host for want of a device kernel are in this row's times)\n", r.HostFallbacks)
+		}
+	}
+	// On a device, sync reads one value back after every run: copies to
+	// the host wait for the kernels queued before them.
+	var probe *tensor.Tensor
+	if onDevice {
+		probe = tensor.ZerosOn(dev, 1)
+	}
+	sync := func() {
+		if probe != nil {
+			probe.Item()
+		}
+	}
+	// fallbacks counts the host-fallback copies made while f runs.
+	fallbacks := func(f func() timing) (timing, int64) {
+		before := tensor.Transfers().FallbackCopies
+		tm := f()
+		return tm, tensor.Transfers().FallbackCopies - before
 	}
 	peak := map[int]float64{}
 	for _, t := range threads {
+		if onDevice {
+			break // the CPU's peak says nothing of a device's
+		}
 		runtime.GOMAXPROCS(t)
 		// The best of several short windows: on a shared machine a single
 		// long one mostly measures the neighbours.
@@ -197,6 +250,19 @@ func runBenchKernels(args []string) error {
 			r := rand.New(rand.NewPCG(uint64(g.M), uint64(g.N)))
 			a, b, c := randSlice(r, g.M*g.K), randSlice(r, g.K*g.N), make([]float32, g.M*g.N)
 			flops := 2 * float64(g.M) * float64(g.N) * float64(g.K)
+			if onDevice {
+				// tensor.MatMul on device operands: the device's GEMM.
+				da, db := tensor.New(a, g.M, g.K).To(dev), tensor.New(b, g.K, g.N).To(dev)
+				tm, fb := fallbacks(func() timing {
+					return timeMedian(*reps, func() { tensor.Release(tensor.MatMul(da, db)); sync() })
+				})
+				row := gflopsRow(benchRow{Kind: "sgemm", Name: g.Name, Threads: threads[0], Gemm: &gemmShape{g.M, g.N, g.K}}, tm, flops, 0)
+				row.HostFallbacks = fb
+				emit(row)
+				tensor.Release(da)
+				tensor.Release(db)
+				continue
+			}
 			for _, t := range threads {
 				runtime.GOMAXPROCS(t)
 				tm := timeMedian(*reps, func() { asm.Sgemm(false, false, g.M, g.N, g.K, 1, a, g.K, b, g.N, 0, c, g.N) })
@@ -215,6 +281,9 @@ func runBenchKernels(args []string) error {
 			w := tensor.Uniform(rng, -1, 1, cv.O, cv.C/cv.Groups, cv.KH, cv.KW)
 			y := tensor.Conv2D(x, w, p)
 			gy := tensor.Uniform(rng, -1, 1, y.Shape()...)
+			if onDevice { // uploaded once; the ops below run on the device
+				x, w, gy = x.To(dev), w.To(dev), gy.To(dev)
+			}
 			base := benchRow{Kind: "conv", Name: cv.Name, Conv: &convShape{Batch: cv.N, C: cv.C, H: cv.H, W: cv.W, O: cv.O,
 				KH: cv.KH, KW: cv.KW, Stride: cv.Stride, Pad: cv.Pad, Groups: cv.Groups}}
 			for _, t := range threads {
@@ -222,17 +291,31 @@ func runBenchKernels(args []string) error {
 				// Outputs are released after each run, as a training step
 				// releases its dead intermediates, so the runs reuse pooled
 				// storage instead of timing fresh, page-faulted memory.
-				tm := timeMedian(*reps, func() { tensor.Release(tensor.Conv2D(x, w, p)) })
+				tm, fb := fallbacks(func() timing {
+					return timeMedian(*reps, func() { tensor.Release(tensor.Conv2D(x, w, p)); sync() })
+				})
 				r := base
 				r.Pass, r.Threads = "fwd", t
-				emit(gflopsRow(r, tm, cv.flops(), peak[t]))
-				tm = timeMedian(*reps, func() {
-					tensor.Release(tensor.Conv2D(x, w, p))
-					tensor.Release(tensor.Conv2DInputGrad(gy, w, p, x.Shape()))
-					tensor.Release(tensor.Conv2DWeightGrad(x, gy, p, w.Shape()))
+				r = gflopsRow(r, tm, cv.flops(), peak[t])
+				r.HostFallbacks = fb
+				emit(r)
+				tm, fb = fallbacks(func() timing {
+					return timeMedian(*reps, func() {
+						tensor.Release(tensor.Conv2D(x, w, p))
+						tensor.Release(tensor.Conv2DInputGrad(gy, w, p, x.Shape()))
+						tensor.Release(tensor.Conv2DWeightGrad(x, gy, p, w.Shape()))
+						sync()
+					})
 				})
 				r.Pass = "fwd+bwd"
-				emit(gflopsRow(r, tm, 3*cv.flops(), peak[t]))
+				r = gflopsRow(r, tm, 3*cv.flops(), peak[t])
+				r.HostFallbacks = fb
+				emit(r)
+			}
+			if onDevice {
+				tensor.Release(x)
+				tensor.Release(w)
+				tensor.Release(gy)
 			}
 		}
 	}

@@ -120,8 +120,8 @@ func pretrain(d *doctorFlags, t *treatFlags, p pretraining, base map[string]stri
 	tr := &train.Trainer{
 		Model: s.model, Opt: opt, Schedule: sched, Classes: s.classes(),
 		Train: d.loader(s.train, s.ds.TrainAug, true), Eval: d.loader(s.ds.Test, s.ds.Eval, false),
-		Opts: train.Options{Epochs: p.epochs, Seed: d.seed, Dir: d.out, Name: "pretrained", Resume: true, Log: os.Stderr,
-			Provenance: train.NewProvenance("pretrain", recipe, dataIdentity(s.ds))},
+		Opts: train.Options{Epochs: p.epochs, Seed: d.seed, Dir: d.out, Name: "pretrained", Resume: true, Log: os.Stderr, Device: d.dev,
+			Provenance: recordDevice(train.NewProvenance("pretrain", recipe, dataIdentity(s.ds)), d.dev)},
 	}
 	if p.val && s.val != nil {
 		tr.Val = d.loader(s.val, s.ds.Eval, false)

@@ -55,7 +55,9 @@ func (s *session) report(treated, control []train.EpochRecord) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	baseline := train.Evaluate(s.model, s.f.loader(s.ds.Test, s.ds.Eval, false), s.classes())
+	baseline := evaluateOn(s.f.dev, s.model, func() train.Metrics {
+		return train.Evaluate(s.model, s.f.loader(s.ds.Test, s.ds.Eval, false), s.classes())
+	})
 	num := func(k string) float64 {
 		var v float64
 		fmt.Sscan(run.Setting(k), &v)

@@ -28,6 +28,7 @@ type siftFile struct {
 }
 
 func (s *session) sift() (doctor.SiftResult, error) {
+	noteHostOnly("sift", s.f.device, s.f.dev)
 	r := doctor.SiftWith(s.model, s.f.loader(s.train, s.ds.Eval, false), s.classes(), s.f.nHigh, s.f.nLow, s.runOptions())
 	tensor.TrimPool() // the next stage has other shapes
 	b, err := json.Marshal(siftFile{Provenance: s.provenance("sift", siftKeys), SiftResult: r})
@@ -101,6 +102,7 @@ func (s *session) diagnose(m nn.Module, file, png string, order []int) (*doctor.
 	if err != nil {
 		return nil, err
 	}
+	noteHostOnly("diagnose", s.f.device, s.f.dev)
 	dg, err := doctor.DiagnoseWith(m, s.layer, s.train, s.ds.Eval, sift.High, s.f.theta, s.runOptions())
 	tensor.TrimPool()
 	if err != nil {

@@ -85,7 +85,7 @@ func (s *session) treat(t *treatFlags) (*doctor.TreatResult, error) {
 		Test:       f.loader(s.ds.Test, s.ds.Eval, false),
 		Classes:    s.classes(), Epochs: t.epochs, LR: t.lr, Momentum: t.momentum, WeightDecay: t.weightDecay,
 		Schedule: t.scheduleFor(), Seed: f.seed, Dir: f.out, Resume: t.resume, Log: os.Stderr,
-		Provenance: s.provenance("treat", nil),
+		Provenance: recordDevice(s.provenance("treat", nil), f.dev), Device: f.dev,
 	}
 	if s.val != nil {
 		cfg.Val = f.loader(s.val, s.ds.Eval, false)

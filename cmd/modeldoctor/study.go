@@ -107,11 +107,16 @@ func runStudyRun(args []string) error {
 	work := fs.String("work", "", "directory of checkpoints and intermediate files (default: runs/study/NAME)")
 	workers := fs.Int("workers", 2, "goroutines preparing batches")
 	dataDir := fs.String("data", "", "directory of the data sets (default: where they are installed); not part of the results")
+	var device string
+	registerDevice(fs, &device)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *planPath == "" {
 		return fmt.Errorf("--plan is required (write one with \"modeldoctor study plan\")")
+	}
+	if err := checkDeviceName(device); err != nil {
+		return err
 	}
 	if err := checkRange("workers", float64(*workers), 1, 256, "1 to 256"); err != nil {
 		return err
@@ -122,6 +127,9 @@ func runStudyRun(args []string) error {
 	}
 	cells, err := selectCells(len(plan.Cells), *cellFlag, *shard)
 	if err != nil {
+		return err
+	}
+	if _, err := resolveDevice(device); err != nil {
 		return err
 	}
 	if *results == "" {
@@ -136,7 +144,7 @@ func runStudyRun(args []string) error {
 		}
 	}
 	for _, i := range cells {
-		if err := runCell(plan, i, *results, *work, *dataDir, *workers); err != nil {
+		if err := runCell(plan, i, *results, *work, *dataDir, *workers, device); err != nil {
 			return fmt.Errorf("cell %d (%s): %w", i, plan.Cells[i].ID(), err)
 		}
 	}

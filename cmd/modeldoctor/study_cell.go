@@ -23,7 +23,7 @@ import (
 // for this plan and protocol. Every stage resumes from its checkpoint, so
 // a cell killed at any point and run again writes the same result file.
 // A lock file in work keeps two processes off the same cell.
-func runCell(plan *study.Plan, i int, results, work, dataDir string, workers int) error {
+func runCell(plan *study.Plan, i int, results, work, dataDir string, workers int, device string) error {
 	c := plan.Cells[i]
 	resPath := study.ResultPath(results, c)
 	done := func() bool {
@@ -51,7 +51,7 @@ func runCell(plan *study.Plan, i int, results, work, dataDir string, workers int
 	pr := plan.Protocol
 	d := &doctorFlags{
 		modelFlags: modelFlags{model: c.Model, dataset: c.Dataset, width: c.Width, size: pr.Size, batch: pr.Batch,
-			workers: workers, limit: pr.Limit, seed: c.Seed, preprocess: "standard", dataDir: dataDir},
+			workers: workers, limit: pr.Limit, seed: c.Seed, preprocess: "standard", dataDir: dataDir, device: device},
 		out: filepath.Join(work, c.ID()), nHigh: pr.N, nLow: pr.NLow, theta: pr.Theta, valFraction: pr.ValFraction,
 	}
 	t := &treatFlags{sgdFlags: sgdFlags{momentum: pr.Momentum, weightDecay: pr.WeightDecay}}
@@ -77,7 +77,9 @@ func runCell(plan *study.Plan, i int, results, work, dataDir string, workers int
 	if err != nil {
 		return err
 	}
-	before := train.EvaluateCorrect(s.model, d.loader(s.ds.Test, s.ds.Eval, false), s.classes())
+	before := evaluateOn(d.dev, s.model, func() train.Metrics {
+		return train.EvaluateCorrect(s.model, d.loader(s.ds.Test, s.ds.Eval, false), s.classes())
+	})
 	res := &study.Result{Plan: plan.Name, Cell: c, Protocol: pr, Pretrain: epochsOf(history),
 		PretrainCorrect: before.Correct, TestImages: s.ds.Test.N}
 	for _, v := range dg.Sparsity() {
@@ -172,12 +174,13 @@ func (s *session) fineTune(run study.Run, dg *doctor.Diagnosis, own map[string]s
 	tr := &train.Trainer{
 		Model: m, Opt: opt, Schedule: optim.CosineAnnealingLR{Base: run.LR, TMax: epochs}, Classes: s.classes(),
 		Train: f.loader(s.train, s.ds.TrainAug, true), Val: f.loader(s.val, s.ds.Eval, false), Eval: f.loader(s.ds.Test, s.ds.Eval, false),
-		Opts: train.Options{Epochs: epochs, Seed: f.seed, Dir: f.out, Name: run.Name(), Resume: true, Log: os.Stderr,
-			RecordCorrect: true, Provenance: train.NewProvenance("study run", set, s.identity)},
+		Opts: train.Options{Epochs: epochs, Seed: f.seed, Dir: f.out, Name: run.Name(), Resume: true, Log: os.Stderr, Device: f.dev,
+			RecordCorrect: true, Provenance: recordDevice(train.NewProvenance("study run", set, s.identity), f.dev)},
 	}
 	switch run.Arm {
 	case "md", "scratch-md":
-		cons := &doctor.Constraint{Layer: s.layer, Mask: dg.MaskTensor(), Alpha: float32(run.Alpha)}
+		// The mask goes where the model trains, once.
+		cons := doctor.Constraint{Layer: s.layer, Mask: dg.MaskTensor(), Alpha: float32(run.Alpha)}.To(tr.Opts.Device)
 		tr.Loss = cons.Loss
 	case "noise":
 		tr.Loss = (&doctor.FeatureNoise{Layer: s.layer, Std: float32(num(own["feature-noise"])), Seed: f.seed}).Loss

@@ -12,6 +12,7 @@ import (
 	"github.com/modeldoctor/modeldoctor/data"
 	"github.com/modeldoctor/modeldoctor/nn"
 	"github.com/modeldoctor/modeldoctor/optim"
+	"github.com/modeldoctor/modeldoctor/tensor"
 	"github.com/modeldoctor/modeldoctor/train"
 	"github.com/modeldoctor/modeldoctor/zoo"
 )
@@ -31,6 +32,9 @@ type modelFlags struct {
 	seed                    uint64
 	mean, std               string
 	preprocess              string
+	// device is --device; dev is the device it resolved to (validate).
+	device string
+	dev    tensor.Device
 	// meanV and stdV are mean and std parsed by validate.
 	meanV, stdV []float32
 }
@@ -49,6 +53,7 @@ func (m *modelFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&m.std, "std", "", "normalisation standard deviations, with --mean")
 	fs.StringVar(&m.preprocess, "preprocess", "standard", "standard (bilinear resize, the training split's statistics) or authors (the authors' loaders: gray to RGB, PIL resize to 32, their constants and augmentation)")
 	fs.Uint64Var(&m.seed, "seed", 1, "seed for initialisation, shuffling and augmentation")
+	registerDevice(fs, &m.device)
 }
 
 // validate checks every model and data flag before anything is loaded.
@@ -107,7 +112,10 @@ func (m *modelFlags) validate() error {
 	default:
 		return fmt.Errorf("--preprocess %q: want standard or authors", m.preprocess)
 	}
-	return nil
+	// Last: the one check that opens something (a GPU, or the simulated
+	// device's kernels), once per process.
+	m.dev, err = resolveDevice(m.device)
+	return err
 }
 
 // build loads the data set and constructs the model for it, checking that
@@ -172,7 +180,10 @@ func dataIdentity(ds *datasetSpec) map[string]string {
 // how many goroutines prepare batches, whether to resume. The weights are
 // identified by their content and the normalisation by the constants used
 // (both in the data identity), not by the flags' text.
-var unrecorded = []string{"out", "data", "workers", "resume", "detect-anomaly", "weights", "mean", "std"}
+//
+// The device is not a setting either: it is recorded with the versions
+// (recordDevice), so that a run may resume on another device.
+var unrecorded = []string{"out", "data", "workers", "resume", "detect-anomaly", "weights", "mean", "std", "device"}
 
 // sgdFlags are the optimisation flags (the authors' recipe by default).
 type sgdFlags struct {
@@ -270,8 +281,8 @@ func runTrain(args []string) error {
 	tr := &train.Trainer{
 		Model: model, Opt: opt, Schedule: sched, Classes: ds.Train.NumClasses(),
 		Train: mf.loader(ds.Train, ds.TrainAug, true), Eval: mf.loader(ds.Test, ds.Eval, false),
-		Opts: train.Options{Epochs: sf.epochs, Seed: mf.seed, Dir: *out, Name: name, Resume: *resume, Log: os.Stderr,
-			Provenance: train.NewProvenance("train", settings(fs, unrecorded...), dataIdentity(ds))},
+		Opts: train.Options{Epochs: sf.epochs, Seed: mf.seed, Dir: *out, Name: name, Resume: *resume, Log: os.Stderr, Device: mf.dev,
+			Provenance: recordDevice(train.NewProvenance("train", settings(fs, unrecorded...), dataIdentity(ds)), mf.dev)},
 	}
 	fmt.Fprintf(os.Stderr, "training %s (%d parameters) on %s: %d images, %d epochs\n", mf.model, nn.CountParameters(model), mf.dataset, ds.Train.N, sf.epochs)
 	if err := sf.withAnomaly(tr.Run); err != nil {
@@ -306,7 +317,9 @@ func runEval(args []string) error {
 	if err := loadWeights(*weights, model); err != nil {
 		return err
 	}
-	m := train.Evaluate(model, mf.loader(ds.Test, ds.Eval, false), ds.Test.NumClasses())
+	m := evaluateOn(mf.dev, model, func() train.Metrics {
+		return train.Evaluate(model, mf.loader(ds.Test, ds.Eval, false), ds.Test.NumClasses())
+	})
 	fmt.Printf("%s on %s test split: loss %.4f, accuracy %.2f%% (%d images)\n", mf.model, mf.dataset, m.Loss, 100*m.Accuracy, m.Samples)
 	for k, a := range m.PerClass {
 		name := fmt.Sprint(k)
