@@ -78,7 +78,18 @@ type Cell struct {
 
 // ID names the cell in file names: model-wWIDTH-dataset-sSEED.
 func (c Cell) ID() string {
-	return fmt.Sprintf("%s-w%s-%s-s%d", c.Model, strconv.FormatFloat(c.Width, 'g', -1, 64), c.Dataset, c.Seed)
+	return fmt.Sprintf("%s-w%s-%s-s%d", c.Model, strconv.FormatFloat(c.Width, 'g', -1, 64), fileSafe(c.Dataset), c.Seed)
+}
+
+// fileSafe maps what a file name cannot hold (a folder data set's path:
+// "folder:/data/x") to underscores; named data sets pass unchanged.
+func fileSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, s)
 }
 
 // Group names the cells whose seeds are compared with each other.

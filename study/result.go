@@ -72,15 +72,17 @@ type Result struct {
 // Timing is a cell's timings, kept apart from its result: seconds of
 // training (no evaluation) per epoch, by run name, and for pre-training.
 type Timing struct {
-	Cell          Cell               `json:"cell"`
-	Pretrain      float64            `json:"pretrain_train_seconds_per_epoch"`
-	RunsPerEpoch  map[string]float64 `json:"train_seconds_per_epoch"`
-	WallSeconds   float64            `json:"wall_seconds"`
-	CPU           string             `json:"cpu,omitempty"`
-	Version       string             `json:"version,omitempty"`
-	GOMAXPROCS    int                `json:"gomaxprocs"`
-	TreatVsPlain  float64            `json:"treat_vs_plain_step_time"`
-	ControlSource string             `json:"control_run"`
+	Cell         Cell               `json:"cell"`
+	Pretrain     float64            `json:"pretrain_train_seconds_per_epoch"`
+	RunsPerEpoch map[string]float64 `json:"train_seconds_per_epoch"`
+	WallSeconds  float64            `json:"wall_seconds"`
+	CPU          string             `json:"cpu,omitempty"`
+	// Device is where the cell trained when not on the CPU ("cuda:0").
+	Device        string  `json:"device,omitempty"`
+	Version       string  `json:"version,omitempty"`
+	GOMAXPROCS    int     `json:"gomaxprocs"`
+	TreatVsPlain  float64 `json:"treat_vs_plain_step_time"`
+	ControlSource string  `json:"control_run"`
 }
 
 // ResultPath is where a cell's result lies in dir.

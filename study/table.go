@@ -242,7 +242,11 @@ func TimingMarkdown(dir string) (string, error) {
 		if err := readJSON(n, &t); err != nil {
 			return "", err
 		}
-		fmt.Fprintf(&b, "| %s | %s | %d | %.1f | %.2f | %.1f |\n", t.Cell.ID(), t.CPU, t.GOMAXPROCS, t.Pretrain, t.TreatVsPlain, t.WallSeconds/60)
+		where := t.CPU
+		if t.Device != "" {
+			where += " + " + t.Device
+		}
+		fmt.Fprintf(&b, "| %s | %s | %d | %.1f | %.2f | %.1f |\n", t.Cell.ID(), where, t.GOMAXPROCS, t.Pretrain, t.TreatVsPlain, t.WallSeconds/60)
 		key := t.Cell.Group()
 		if _, seen := ratios[key]; !seen {
 			models = append(models, key)

@@ -87,6 +87,9 @@ func runCell(plan *study.Plan, i int, results, work, dataDir string, workers int
 	}
 	timing := &study.Timing{Cell: c, RunsPerEpoch: map[string]float64{}, CPU: cpuid.CPU.BrandName, GOMAXPROCS: runtime.GOMAXPROCS(0),
 		Version: train.Versions()["vcs.revision"]}
+	if d.dev != "" && d.dev != tensor.Host {
+		timing.Device = string(d.dev)
+	}
 	for _, h := range history {
 		timing.Pretrain += h.TrainSeconds / float64(len(history))
 	}
