@@ -24,6 +24,7 @@ type Backend struct {
 	small   *ptx.Kernel    // SGEMM tilings: small for the interpreter's sake
 	large   *ptx.Kernel
 	conv    convKernels
+	dw      dwKernels // direct depthwise convolution
 	pool    poolKernels
 	// launches counts kernel launches, so tests can tell which ops ran
 	// kernels and which delegated.
@@ -51,6 +52,7 @@ func New() (*Backend, error) {
 		small: small, large: large,
 		conv: convKernels{im2col: im2col(), col2im: col2im(), gather3: gather3D()},
 		pool: newPoolKernels(),
+		dw:   newDwKernels(),
 	}, nil
 }
 
@@ -69,6 +71,7 @@ func (be *Backend) Kernels() []*ptx.Kernel {
 	ks := []*ptx.Kernel{be.sum, be.rowSum, be.gather, be.epi[0], be.epi[1], be.small, be.large,
 		be.conv.im2col, be.conv.col2im, be.conv.gather3}
 	ks = append(ks, be.pool.list()...)
+	ks = append(ks, be.dw.list()...)
 	for _, k := range be.unary {
 		ks = append(ks, k)
 	}

@@ -84,6 +84,10 @@ func (be *Backend) byChannel(op string, m machine, c convPlan, gy ptx.Ptr) (p pt
 // products) before returning. They return false, launching nothing,
 // where convOK does.
 
+// A depthwise geometry (one input channel per group, groups == channels,
+// any channel multiplier) takes depthwise.go's direct kernels instead, one
+// launch per face; every other one the im2col/col2im path below.
+
 // conv2DAt writes y = conv(x, w): im2col over the batch, one SGEMM per
 // group (W_g · col_g), and for several images a permutation from [O,N,hw]
 // to NCHW (one image's product is already y).
@@ -91,6 +95,10 @@ func (be *Backend) conv2DAt(m machine, y, x, w ptx.Ptr, xs, ws, ys []int, p tens
 	c, ok := planConv(xs, ws, ys, p)
 	if !ok {
 		return false
+	}
+	if c.depthwise() {
+		be.dwForwardAt(m, c, y, x, w)
+		return true
 	}
 	col := be.im2col("Conv2D", m, c, x, false)
 	t := y
@@ -127,6 +135,10 @@ func (be *Backend) conv2DInputGradAt(m machine, gx, gy, w ptx.Ptr, xs, ws, ys []
 	c, ok := planConv(xs, ws, ys, p)
 	if !ok {
 		return false
+	}
+	if c.depthwise() {
+		be.dwInputGradAt(m, c, gx, gy, w)
+		return true
 	}
 	gyc, tempGy := be.byChannel("Conv2DInputGrad", m, c, gy)
 	wt := be.permute("Conv2DInputGrad", m, w, c.og, c.kk, c.groups, c.kk, 1, c.og*c.kk)
@@ -169,6 +181,10 @@ func (be *Backend) conv2DWeightGradAt(m machine, gw, x, gy ptx.Ptr, xs, ws, ys [
 	c, ok := planConv(xs, ws, ys, p)
 	if !ok {
 		return false
+	}
+	if c.depthwise() {
+		be.dwWeightGradAt(m, c, gw, x, gy)
+		return true
 	}
 	gyc, tempGy := be.byChannel("Conv2DWeightGrad", m, c, gy)
 	colT := be.im2col("Conv2DWeightGrad", m, c, x, true)
