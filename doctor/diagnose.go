@@ -39,8 +39,10 @@ type Diagnosis struct {
 // ds (per class, as Sift's High), each passed through transform. The model
 // runs in eval mode, so images do not influence each other, and one batch
 // per class keeps the 1/B scale of the gradient target constant within a
-// class. It is host-only for now: a model on a device (nn.ToDevice) panics
-// on the host batch; move it back with nn.ToDevice(m, tensor.Host) first.
+// class. A model on a device (nn.ToDevice) is diagnosed there: each
+// class's batch is uploaded, its gradient map summed over images and
+// positions on the device, and the C channel sums read back (one download
+// per class); the class's device memory is freed before the next class.
 func Diagnose(m nn.Module, layer string, ds *data.Dataset, transform data.Transform, sifted [][]int, theta float64) (*Diagnosis, error) {
 	return DiagnoseWith(m, layer, ds, transform, sifted, theta, RunOptions{})
 }
@@ -56,12 +58,13 @@ func DiagnoseWith(m nn.Module, layer string, ds *data.Dataset, transform data.Tr
 			d.Classes = append(d.Classes, fmt.Sprint(k))
 		}
 	}
+	dev := nn.DeviceOf(m) // each class's batch goes where the model is
 	for k, idx := range sifted {
 		d.N = max(d.N, len(idx))
 		var row []float64
 		if len(idx) > 0 {
 			var err error
-			row, err = classChannelGradient(m, layer, ds, transform, idx, k)
+			row, err = classChannelGradient(m, layer, ds, transform, idx, k, dev)
 			if err != nil {
 				return nil, err
 			}
@@ -93,26 +96,50 @@ func className(names []string, k int) string {
 }
 
 // classChannelGradient returns Σ_b Σ_{h,w} relu(∂[(1/B)Σ_b z[b,k]]/∂A) for
-// the images idx, all of class k.
-func classChannelGradient(m nn.Module, layer string, ds *data.Dataset, transform data.Transform, idx []int, k int) ([]float64, error) {
+// the images idx, all of class k, on device dev (the model's).
+func classChannelGradient(m nn.Module, layer string, ds *data.Dataset, transform data.Transform, idx []int, k int, dev tensor.Device) ([]float64, error) {
 	sub := data.Subset(ds, idx)
 	loader := data.NewLoader(sub, data.LoaderOptions{BatchSize: len(idx), Transform: transform})
 	b := loader.Batch(0, 0)
-	logits, a, err := forwardCapturing(m, layer, autograd.Const(train.BatchTensor(b)))
-	if err != nil {
-		return nil, err
-	}
 	labels := make([]int, len(idx))
 	for i := range labels {
 		labels[i] = k
 	}
+	if dev != tensor.Host {
+		return channelGradientOnDevice(m, layer, b, labels, dev)
+	}
+	logits, a, err := forwardCapturing(m, layer, autograd.Const(train.BatchTensor(b)))
+	if err != nil {
+		return nil, err
+	}
 	g := LabelLogitGradient(logits, a, labels, false)
 	p := tensor.Sum(tensor.Relu(g.Tensor()), []int{0, 2, 3}, false)
-	out := make([]float64, p.Len())
-	for c, v := range p.Data() {
+	return channelRow(p.Data()), nil
+}
+
+// channelGradientOnDevice is classChannelGradient's computation on device
+// dev, in the same order: the batch is uploaded, relu(G) summed over
+// images and positions there, and only the C sums read back (one
+// download). Every device tensor of the class is freed before it returns.
+func channelGradientOnDevice(m nn.Module, layer string, b data.Batch, labels []int, dev tensor.Device) ([]float64, error) {
+	scope := tensor.OpenScope()
+	defer scope.Close()
+	logits, a, err := forwardCapturing(m, layer, autograd.Const(train.BatchTensor(b).To(dev)))
+	if err != nil {
+		return nil, err
+	}
+	g := LabelLogitGradient(logits, a, labels, false)
+	p := tensor.Sum(tensor.Relu(g.BorrowTensor()), []int{0, 2, 3}, false)
+	return channelRow(p.To(tensor.Host).Data()), nil
+}
+
+// channelRow widens a class's channel sums to float64.
+func channelRow(p []float32) []float64 {
+	out := make([]float64, len(p))
+	for c, v := range p {
 		out[c] = float64(v)
 	}
-	return out, nil
+	return out
 }
 
 // NormalizeAndThreshold min-max normalises each class's row and marks the

@@ -23,10 +23,13 @@
 //     schedule, seed and data order, so the gain is measured honestly.
 //   - Report writes one HTML page and a JSON summary.
 //
-// Treatment runs on a device (TreatConfig.Device): Constraint.To uploads
-// the masks once, the background weights are built there, and a step
-// reads back the logits (for the confusing classes) and the logged terms
-// in one download. Sift and Diagnose are host-only for now.
+// Every stage runs on a device. Sift and Diagnose run where the model is
+// (nn.ToDevice): a batch is uploaded, and Sift reads back its softmax
+// probabilities, Diagnose a class's channel sums of relu(G) (one batch and
+// one download per class); each batch's device memory is freed with it.
+// Treatment runs on TreatConfig.Device: Constraint.To uploads the masks
+// once, the background weights are built there, and a step reads back the
+// logits (for the confusing classes) and the logged terms in one download.
 //
 // The package never imports zoo: the command line wires a zoo model's
 // declared doctor layer to it. docs/how-model-doctor-works.md walks

@@ -44,8 +44,9 @@ type scored struct {
 
 // Sift ranks every image of loader (an unshuffled loader with the
 // test-time transform) with m in eval mode and keeps nHigh and nLow per
-// class. It is host-only for now: a model on a device (nn.ToDevice) panics
-// on the host batch; move it back with nn.ToDevice(m, tensor.Host) first.
+// class. A model on a device (nn.ToDevice) sifts there: each batch is
+// uploaded, its softmax probabilities read back (one download of B×K
+// values), and its device memory freed before the next batch.
 func Sift(m nn.Module, loader *data.Loader, classes, nHigh, nLow int) SiftResult {
 	return SiftWith(m, loader, classes, nHigh, nLow, RunOptions{})
 }
@@ -56,11 +57,18 @@ func SiftWith(m nn.Module, loader *data.Loader, classes, nHigh, nLow int, o RunO
 	perClass := make([][]scored, classes)
 	bar := o.bar("sift", "batch", loader.NumBatches())
 	defer bar.Done()
+	dev := nn.DeviceOf(m) // batches go where the model is
 	autograd.NoGrad(func() {
 		for b := range loader.Epoch(0) {
-			logits := nn.Forward(m, autograd.Const(tensor.New(b.X, b.N, b.C, b.H, b.W)))
-			p := autograd.Softmax(logits, 1).Data()
-			k := logits.Shape()[1]
+			var p []float32
+			var k int
+			if dev == tensor.Host {
+				logits := nn.Forward(m, autograd.Const(tensor.New(b.X, b.N, b.C, b.H, b.W)))
+				p = autograd.Softmax(logits, 1).Data()
+				k = logits.Shape()[1]
+			} else {
+				p, k = softmaxOnDevice(m, b, dev)
+			}
 			for i, y := range b.Labels {
 				row := p[i*k : (i+1)*k]
 				best := 0
@@ -99,4 +107,16 @@ func SiftWith(m nn.Module, loader *data.Loader, classes, nHigh, nLow int, o RunO
 		}
 	}
 	return r
+}
+
+// softmaxOnDevice runs batch b through m on device dev and returns its
+// softmax probabilities [B, K] in host memory (one download) and K. Every
+// device tensor of the batch — the upload, activations, logits and
+// probabilities — is freed before it returns.
+func softmaxOnDevice(m nn.Module, b data.Batch, dev tensor.Device) ([]float32, int) {
+	scope := tensor.OpenScope()
+	defer scope.Close()
+	logits := nn.Forward(m, autograd.Const(tensor.New(b.X, b.N, b.C, b.H, b.W).To(dev)))
+	p := autograd.Softmax(logits, 1).BorrowTensor().To(tensor.Host).Data()
+	return p, logits.Shape()[1]
 }
