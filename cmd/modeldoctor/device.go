@@ -116,22 +116,6 @@ func recordDevice(p *train.Provenance, d tensor.Device) *train.Provenance {
 	return p
 }
 
-// hostNotes are the host-only stages already announced.
-var hostNotes sync.Map
-
-// noteHostOnly says once per process that stage runs on the host although
-// --device flag chose device d: the doctor's sift and diagnosis are
-// host-only (see doctor.Sift and doctor.Diagnose).
-func noteHostOnly(stage, flag string, d tensor.Device) {
-	if d == "" || d == tensor.Host {
-		return
-	}
-	if _, done := hostNotes.LoadOrStore(stage, true); done {
-		return
-	}
-	fmt.Fprintf(os.Stderr, "%s runs on the host; --device %s applies to training and treatment\n", stage, flag)
-}
-
 // evaluateOn evaluates model on device d (moving it there and back): the
 // batches go where the model is.
 func evaluateOn[T any](d tensor.Device, model nn.Module, f func() T) T {

@@ -28,10 +28,12 @@ type siftFile struct {
 }
 
 func (s *session) sift() (doctor.SiftResult, error) {
-	noteHostOnly("sift", s.f.device, s.f.dev)
-	r := doctor.SiftWith(s.model, s.f.loader(s.train, s.ds.Eval, false), s.classes(), s.f.nHigh, s.f.nLow, s.runOptions())
+	// On --device's device: the model moves there for the pass and back.
+	r := evaluateOn(s.f.dev, s.model, func() doctor.SiftResult {
+		return doctor.SiftWith(s.model, s.f.loader(s.train, s.ds.Eval, false), s.classes(), s.f.nHigh, s.f.nLow, s.runOptions())
+	})
 	tensor.TrimPool() // the next stage has other shapes
-	b, err := json.Marshal(siftFile{Provenance: s.provenance("sift", siftKeys), SiftResult: r})
+	b, err := json.Marshal(siftFile{Provenance: recordDevice(s.provenance("sift", siftKeys), s.f.dev), SiftResult: r})
 	if err != nil {
 		return r, err
 	}
@@ -102,14 +104,18 @@ func (s *session) diagnose(m nn.Module, file, png string, order []int) (*doctor.
 	if err != nil {
 		return nil, err
 	}
-	noteHostOnly("diagnose", s.f.device, s.f.dev)
-	dg, err := doctor.DiagnoseWith(m, s.layer, s.train, s.ds.Eval, sift.High, s.f.theta, s.runOptions())
+	// On --device's device: the model moves there for the pass and back.
+	var dg *doctor.Diagnosis
+	err = evaluateOn(s.f.dev, m, func() (err error) {
+		dg, err = doctor.DiagnoseWith(m, s.layer, s.train, s.ds.Eval, sift.High, s.f.theta, s.runOptions())
+		return err
+	})
 	tensor.TrimPool()
 	if err != nil {
 		return nil, err
 	}
 	dg.Model, dg.Dataset = s.f.model, s.f.dataset
-	dg.Provenance = s.provenance("diagnose", diagnoseKeys)
+	dg.Provenance = recordDevice(s.provenance("diagnose", diagnoseKeys), s.f.dev)
 	if m != s.model { // the treated model: the record names its weights
 		dg.Provenance.Data = without(s.identity)
 		dg.Provenance.Data["weights"] = stateFingerprint(m)
