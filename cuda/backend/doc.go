@@ -33,8 +33,9 @@
 //     strided kernels, then dev_binary.go for any broadcast and Div,
 //     Maximum, Minimum, Gt, Ge, Eq), Reduce (trailing sums, then
 //     dev_reduce.go: any axes, Max, Min, and ArgMax), MatMul (one SGEMM
-//     per broadcast batch), the convolutions (im2col/col2im-gather +
-//     SGEMM, groups and depthwise included), the pools and their
+//     per broadcast batch), the convolutions (direct kernels for
+//     depthwise ones, depthwise.go; otherwise im2col/col2im-gather +
+//     SGEMM, one per group), the pools and their
 //     transposes, Copy and Fill;
 //   - dev_relu.go (ReluBackward, Relu6Backward), dev_activation.go (Relu6,
 //     SiLU, SiLUBackward), dev_bias.go (AddBiasInPlace), dev_bn.go (batch
