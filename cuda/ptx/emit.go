@@ -102,6 +102,10 @@ func arith(op opcode, t typ) string {
 }
 
 func (k *Kernel) emitInstr(w *strings.Builder, in instr) {
+	if isVec(&in) {
+		k.emitVec(w, in)
+		return
+	}
 	if isExt(&in) {
 		k.emitExt(w, in)
 		return

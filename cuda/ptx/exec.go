@@ -69,6 +69,10 @@ func (l *launch) step(th *thread) error {
 			if err := l.store(th, in); err != nil {
 				return fmt.Errorf("instruction %d (st.%s): %w", pc, in.space, err)
 			}
+		case opLdV4, opStV4:
+			if err := l.vec(th, in); err != nil {
+				return fmt.Errorf("instruction %d (%s): %w", pc, vecMnemonic(in), err)
+			}
 		case opDiv, opRem:
 			v, err := l.divRem(th, in)
 			if err != nil {
@@ -224,13 +228,19 @@ func compare(c Cmp, t typ, a, b uint64) bool {
 }
 
 func (l *launch) load(th *thread, in *instr) (uint64, error) {
-	addr := l.val(th, &in.src[0]) + uint64(int64(in.off))
-	if in.space == global {
+	v, err := l.loadAt(th, in.space, l.val(th, &in.src[0])+uint64(int64(in.off)))
+	return uint64(v), err
+}
+
+// loadAt reads the word at addr in space for th, checking for races in
+// shared memory.
+func (l *launch) loadAt(th *thread, sp space, addr uint64) (uint32, error) {
+	if sp == global {
 		w, err := l.mem.word(addr)
 		if err != nil {
 			return 0, err
 		}
-		return uint64(*w), nil
+		return *w, nil
 	}
 	i, err := l.sharedIndex(addr)
 	if err != nil {
@@ -245,13 +255,18 @@ func (l *launch) load(th *thread, in *instr) (uint64, error) {
 	case r >= 0 && int(r) != th.lin:
 		l.reader[i] = -2
 	}
-	return uint64(l.shared[i]), nil
+	return l.shared[i], nil
 }
 
 func (l *launch) store(th *thread, in *instr) error {
 	addr := l.val(th, &in.src[0]) + uint64(int64(in.off))
-	v := uint32(l.val(th, &in.src[1]))
-	if in.space == global {
+	return l.storeAt(th, in.space, addr, uint32(l.val(th, &in.src[1])))
+}
+
+// storeAt writes v to the word at addr in space for th, checking for
+// races.
+func (l *launch) storeAt(th *thread, sp space, addr uint64, v uint32) error {
+	if sp == global {
 		w, err := l.mem.word(addr)
 		if err != nil {
 			return err

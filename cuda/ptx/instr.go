@@ -34,6 +34,9 @@ const (
 	opRem       // rem.u32, rem.s32
 	opCvtF32Int // cvt.rn.f32.u32, cvt.rn.f32.s32
 	opCvtIntF32 // cvt.rzi.u32.f32, cvt.rzi.s32.f32
+	// 128-bit vector memory access; vec4.go renders and interprets them.
+	opLdV4 // ld.{global,shared}.v4.f32 into vec
+	opStV4 // st.{global,shared}.v4.f32 of vec
 )
 
 // space is a memory state space.
@@ -54,7 +57,8 @@ func (s space) String() string {
 // instr is one instruction. src holds up to three sources (selp's
 // predicate is src[2]); ld/st address src[0] plus off bytes, st stores
 // src[1]. A bra with a guard register branches when the guard (negated if
-// neg) is true.
+// neg) is true. The v4 loads and stores address src[0] plus off bytes
+// and load into, or store, the four registers of vec.
 type instr struct {
 	op    opcode
 	t     typ
@@ -68,4 +72,5 @@ type instr struct {
 	neg   bool
 	param int
 	sgn   bool // a u32 register's bits read as s32 (div, rem, min, max, setp, cvt)
+	vec   [4]operand
 }

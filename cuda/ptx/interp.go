@@ -98,7 +98,10 @@ func (l *launch) layoutShared() {
 	off := uint32(sharedGuard)
 	for _, s := range l.k.shared {
 		l.sharedBase = append(l.sharedBase, off)
-		off += uint32(4*s.Words) + sharedGuard
+		// Every array starts 16-byte aligned, as the PTX declares them
+		// (.align 16), so that v4 accesses fault exactly where a GPU's
+		// would.
+		off = (off + uint32(4*s.Words) + sharedGuard + 15) &^ 15
 	}
 	l.sharedWords = int(off / 4)
 }

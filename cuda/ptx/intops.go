@@ -142,7 +142,7 @@ func (b *Builder) StSharedU32(addr U32, off int32, v U32) {
 
 // isExt says whether intops.go renders and interprets in: the opcodes it
 // added, and the signed forms of min, max and setp.
-func isExt(in *instr) bool { return in.op >= opDiv || in.sgn }
+func isExt(in *instr) bool { return (in.op >= opDiv && in.op <= opCvtIntF32) || in.sgn }
 
 func intSuffix(sgn bool) string {
 	if sgn {

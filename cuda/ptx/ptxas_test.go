@@ -16,7 +16,7 @@ func TestPTXAssembles(t *testing.T) {
 		t.Skip("ptxas not on PATH; install a CUDA toolkit to assemble the generated PTX")
 	}
 	dir := t.TempDir()
-	ks := append(append(instrKernels(), u64Kernels()...), reverseKernel(true))
+	ks := append(append(append(instrKernels(), u64Kernels()...), vecKernels()...), reverseKernel(true))
 	for _, k := range ks {
 		src := filepath.Join(dir, k.Name()+".ptx")
 		if err := os.WriteFile(src, []byte(k.PTX()), 0o644); err != nil {
