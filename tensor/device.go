@@ -85,6 +85,17 @@ func DeviceBackendOf(d Device) (DeviceBackend, bool) {
 	return b, ok
 }
 
+// registered returns the registered backends.
+func registered() []DeviceBackend {
+	devices.RLock()
+	defer devices.RUnlock()
+	bs := make([]DeviceBackend, 0, len(devices.m))
+	for _, b := range devices.m {
+		bs = append(bs, b)
+	}
+	return bs
+}
+
 // Devices lists the registered devices.
 func Devices() []Device {
 	devices.RLock()

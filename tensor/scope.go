@@ -78,5 +78,14 @@ func (s *Scope) Close(keep ...*Tensor) int {
 		}
 	}
 	s.ts = nil
+	for _, be := range registered() {
+		if c, ok := be.(ScopeCloser); ok {
+			c.ScopeClosed()
+		}
+	}
 	return freed
 }
+
+// ScopeCloser is a DeviceBackend that keeps per-step state of its own (a
+// cache of uploaded indices, say) and drops it when a scope closes.
+type ScopeCloser interface{ ScopeClosed() }

@@ -28,6 +28,9 @@ func onDeviceExact(t *testing.T, s *backend.Device, name string, ops []*tensor.T
 	launches := s.Launches()
 	prev := tensor.AllowHostFallback(false)
 	tensor.ResetTransfers()
+	// In a scope, as a training step runs: its close frees what the op
+	// made, and the device's per-step caches (uploaded indices).
+	scope := tensor.OpenScope()
 	got := f(dev)
 	tr := tensor.Transfers()
 	tensor.AllowHostFallback(prev)
@@ -38,9 +41,7 @@ func onDeviceExact(t *testing.T, s *backend.Device, name string, ops []*tensor.T
 		t.Errorf("%s: no kernel launched", name)
 	}
 	h := got.To(tensor.Host)
-	if !inPlace {
-		tensor.Release(got)
-	}
+	scope.Close()
 	if s.Live() != live {
 		t.Errorf("%s: %d device buffers live after the op, want %d", name, s.Live(), live)
 	}
@@ -228,5 +229,35 @@ func TestSimBroadcastToExact(t *testing.T) {
 			continue
 		}
 		onDeviceExact(t, s, "BroadcastTo", []*tensor.Tensor{x}, false, func(v []*tensor.Tensor) *tensor.Tensor { return tensor.BroadcastTo(v[0], c.out) })
+	}
+}
+
+// TestIndicesCrossOncePerScope: a list of host indices used by several ops
+// in a scope is uploaded once; refilled in place, it is uploaded again (the
+// cache compares values, not slices); the scope's close frees the copies.
+func TestIndicesCrossOncePerScope(t *testing.T) {
+	s := newSim(t)
+	xh := tensor.Uniform(tensor.NewRNG(5), -1, 1, 4, 5)
+	x := up(xh)
+	labels := []int{1, 2, 3, 0}
+	idx := tensor.NewIndices(labels, 4, 1)
+	live := s.Live()
+	tensor.AllowHostFallback(false)
+	tensor.ResetTransfers()
+	scope := tensor.OpenScope()
+	tensor.Gather(x, 1, idx)
+	tensor.ScatterAdd(x, 1, idx, tensor.Gather(x, 1, idx))
+	if tr := tensor.Transfers(); tr.Uploads != 1 {
+		t.Errorf("one list, three ops: %d uploads, want 1", tr.Uploads)
+	}
+	labels[0] = 4 // the caller refills its slice
+	got := tensor.Gather(x, 1, idx).To(tensor.Host)
+	if tr := tensor.Transfers(); tr.Uploads != 2 {
+		t.Errorf("a refilled list was not uploaded again: %d uploads", tr.Uploads)
+	}
+	sameBits(t, "gather after the refill", got, tensor.Gather(xh, 1, idx))
+	scope.Close()
+	if s.Live() != live {
+		t.Errorf("%d device buffers live after the scope, %d before", s.Live(), live)
 	}
 }

@@ -1,6 +1,8 @@
 package backend
 
 import (
+	"slices"
+
 	"github.com/modeldoctor/modeldoctor/cuda/ptx"
 	"github.com/modeldoctor/modeldoctor/tensor"
 )
@@ -9,22 +11,61 @@ import (
 // host indices' upload and launch, and the gather form of an indexed
 // addition.
 
-// uploadIndices copies host indices into a new device buffer as u32
-// words, counting the upload; the caller frees it.
-func (s *Device) uploadIndices(data []int) ptx.Ptr {
+// indexCache keeps the device copies of host index lists until the
+// tensor.Scope around them closes (ScopeClosed), so that a step's labels,
+// which every gather and scatter of its loss and of the doctor's
+// gradients reads, cross once. A list is reused only when its values are
+// still those uploaded — compared in full, so a caller refilling its
+// slice never reads stale indices — and at most indexCacheSize lists are
+// kept outside a scope.
+type indexCache struct {
+	entries []indexEntry // oldest first
+}
+
+type indexEntry struct {
+	host []int // a copy of the values uploaded
+	dev  ptx.Ptr
+}
+
+const indexCacheSize = 8
+
+// indices returns a device buffer holding data as u32 words, uploading
+// (and counting) it unless an identical list is cached; the cache owns it.
+func (s *Device) indices(data []int) ptx.Ptr {
+	for _, e := range s.idx.entries {
+		if slices.Equal(e.host, data) {
+			return e.dev
+		}
+	}
 	w := make([]uint32, len(data))
 	for i, v := range data {
 		w[i] = uint32(v)
 	}
 	tensor.NoteUpload(len(w))
-	return s.m.AllocU32(w)
+	p := s.m.AllocU32(w)
+	if len(s.idx.entries) == indexCacheSize {
+		s.m.Free(s.idx.entries[0].dev)
+		s.idx.entries = s.idx.entries[1:]
+	}
+	s.idx.entries = append(s.idx.entries, indexEntry{host: slices.Clone(data), dev: p})
+	return p
 }
 
-// runIndexed uploads the host indices, runs k over total threads with
-// params (ptrs…, idx, n, inner, xn, total) and frees the indices.
+// ScopeClosed implements tensor.ScopeCloser: the step that used the
+// cached indices is over.
+func (s *Device) ScopeClosed() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range s.idx.entries {
+		s.m.Free(e.dev)
+	}
+	s.idx.entries = nil
+}
+
+// runIndexed runs k over total threads with params (ptrs…, idx, n, inner,
+// xn, total), the host indices on the device (see indices).
 func (s *Device) runIndexed(op string, k *ptx.Kernel, indices []int, n, inner, xn, total int, ptrs ...ptx.Ptr) {
-	idx := s.uploadIndices(indices)
-	defer s.m.Free(idx)
+	idx := s.indices(indices)
 	args := make([]any, 0, len(ptrs)+5)
 	for _, p := range ptrs {
 		args = append(args, p)

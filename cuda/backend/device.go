@@ -19,6 +19,7 @@ type Device struct {
 	name tensor.Device
 	be   *Backend
 	mu   sync.Mutex // the interpreter memory serves one op at a time
+	idx  indexCache // guarded by mu
 	m    machine
 }
 

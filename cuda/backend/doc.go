@@ -51,8 +51,9 @@
 // (the host rounds float64 math.Pow), for shapes past 32-bit indexing or
 // folding into more axes than a kernel takes, and for max pooling over
 // planes past 2²⁴ elements. Ops on host indices (Gather, ScatterAdd,
-// IndexSelect, IndexAdd) upload them per call, counted by
-// tensor.NoteUpload.
+// IndexSelect, IndexAdd) upload a list the first time they see its values
+// in a step, counted by tensor.NoteUpload, and reuse that copy until the
+// step's tensor.Scope closes (dev_indices.go).
 //
 // # Determinism and exactness
 //
@@ -71,8 +72,8 @@
 // host fallbacks refused and compares with the host. TestSimConformance
 // runs the backend suite through the device path; TestStepsStayOnTheDevice
 // is the transfer count: LeNet and SimpleCNN training steps and a LeNet
-// treat step (second order) copy only the batch, its labels and the
-// values the loop reads back, hold the same device memory step after
+// treat step (second order) copy only the batch, its labels (once) and
+// the values the loop reads back, hold the same device memory step after
 // step, and agree with the host. With MODELDOCTOR_CUDA=1 (cuda/gpucheck.sh)
 // the same external tests take GPU 0 instead of the interpreter, and
 // TestGPUTrainStepThroughput times zoo training steps. Device memory has

@@ -52,19 +52,20 @@ func TestStepsStayOnTheDevice(t *testing.T) {
 	for _, c := range []struct {
 		model string
 		treat bool
-		// Uploads: the batch, then a batch of labels for each gather
-		// and scatter by label (host indices, uploaded by the op): the
-		// loss's, forward and backward, and in a treat step those of
-		// ∂z_y/∂A and ∂z_confusing/∂A too, differentiated again.
+		// Uploads: the batch, and once per step its labels (host
+		// indices: every gather and scatter by label reads the copy the
+		// device keeps until the step's scope closes); a treat step also
+		// the confusing classes, which the host picks from the logits it
+		// read back.
 		labelUploads int64
 		// Downloads: loss, gradient check, predictions; a treat step
 		// also the logits (for its confusing classes) and its four
 		// logged terms in one read.
 		downloads, downloadElems int64
 	}{
-		{"lenet", false, 2, 3, 1 + 1 + stepBatch},
-		{"simplecnn", false, 2, 3, 1 + 1 + stepBatch},
-		{"lenet", true, 8, 5, 10*stepBatch + 4 + 1 + 1 + stepBatch},
+		{"lenet", false, 1, 3, 1 + 1 + stepBatch},
+		{"simplecnn", false, 1, 3, 1 + 1 + stepBatch},
+		{"lenet", true, 2, 5, 10*stepBatch + 4 + 1 + 1 + stepBatch},
 	} {
 		name := c.model
 		if c.treat {
@@ -88,7 +89,7 @@ func TestStepsStayOnTheDevice(t *testing.T) {
 				}
 				s := tensor.Transfers()
 				if s.Uploads != 1+c.labelUploads || s.UploadElems != stepBatch*32*32+c.labelUploads*stepBatch {
-					t.Errorf("step %d: %d uploads of %d values, want the batch and %d of its labels", step, s.Uploads, s.UploadElems, c.labelUploads)
+					t.Errorf("step %d: %d uploads of %d values, want the batch and %d label lists", step, s.Uploads, s.UploadElems, c.labelUploads)
 				}
 				if s.Downloads != c.downloads || s.DownloadElems != c.downloadElems {
 					t.Errorf("step %d: %d downloads of %d values, want %d of %d", step, s.Downloads, s.DownloadElems, c.downloads, c.downloadElems)
