@@ -11,8 +11,15 @@ import (
 // tile of C, stepping through K in slices of BK that it stages in shared
 // memory; each thread computes a TM×TN sub-tile in registers. All five are
 // powers of two.
+//
+// Vec4 selects the vectorised variant (sgemm_vec4.go): 128-bit global
+// loads of A and B, 128-bit shared reads of each thread's fragments and
+// 128-bit stores of C. It needs BK, TM and TN multiples of 4, and at
+// launch K and N multiples of 4 and A, B and C 16-byte aligned
+// (SgemmVec4Fits); results are the scalar kernel's, bit for bit.
 type SgemmConfig struct {
 	BM, BN, BK, TM, TN int
+	Vec4               bool
 }
 
 // DefaultSgemm is the tiling for large matrices: 256 threads, 64
@@ -35,6 +42,12 @@ func (c SgemmConfig) check() error {
 		}
 	}
 	t := c.Threads()
+	if c.Vec4 {
+		if c.BK%4 != 0 || c.TM%4 != 0 || c.TN%4 != 0 || c.TM > c.BM || c.TN > c.BN || t > 1024 {
+			return fmt.Errorf("kernels: sgemm tiling %+v: the vector variant needs BK, TM and TN multiples of 4 and at most 1024 threads", c)
+		}
+		return nil
+	}
 	if c.TM > c.BM || c.TN > c.BN || t > 1024 || (c.BM*c.BK)%t != 0 || (c.BK*c.BN)%t != 0 {
 		return fmt.Errorf("kernels: sgemm tiling %+v: the tiles of A and B must split evenly over %d threads", c, t)
 	}
@@ -55,6 +68,9 @@ func log2(v int) uint32 { return uint32(bits.TrailingZeros(uint(v))) }
 func Sgemm(c SgemmConfig) (*ptx.Kernel, error) {
 	if err := c.check(); err != nil {
 		return nil, err
+	}
+	if c.Vec4 {
+		return sgemmVec4(c), nil
 	}
 	b := ptx.New(fmt.Sprintf("sgemm_%dx%dx%d_%dx%d", c.BM, c.BN, c.BK, c.TM, c.TN))
 	pc, pa, pb := b.ParamPtr("c"), b.ParamPtr("a"), b.ParamPtr("b")
@@ -176,3 +192,11 @@ func Sgemm(c SgemmConfig) (*ptx.Kernel, error) {
 // SmallSgemm is a tiling small enough that tests exercise many blocks and
 // K slices on small matrices (64 threads, 2×2 per thread).
 var SmallSgemm = SgemmConfig{BM: 16, BN: 16, BK: 4, TM: 2, TN: 2}
+
+// DefaultSgemmVec4 and SmallSgemmVec4 are the vectorised variants' tilings
+// for large and small matrices (256 and 32 threads, 4×4 per thread for the
+// small one).
+var (
+	DefaultSgemmVec4 = SgemmConfig{BM: 128, BN: 128, BK: 8, TM: 8, TN: 8, Vec4: true}
+	SmallSgemmVec4   = SgemmConfig{BM: 16, BN: 32, BK: 8, TM: 4, TN: 4, Vec4: true}
+)
