@@ -1,11 +1,49 @@
 package backend
 
-import "github.com/modeldoctor/modeldoctor/cuda/ptx"
+import (
+	"sync"
+
+	"github.com/modeldoctor/modeldoctor/cuda/kernels"
+	"github.com/modeldoctor/modeldoctor/cuda/ptx"
+)
 
 // smallGemm is the size (M·N) below which the small tiling runs: the
 // default 128×128 tile would leave most of its 256 threads idle, and the
 // interpreter runs idle threads too.
 const smallGemm = 128 * 128
+
+// vec4Sgemm is the vectorised SGEMM tilings, small and large, built once
+// for every Backend: gemmAt runs them where they fit.
+var vec4Sgemm = sync.OnceValue(func() [2]*ptx.Kernel {
+	var ks [2]*ptx.Kernel
+	for i, c := range []kernels.SgemmConfig{kernels.SmallSgemmVec4, kernels.DefaultSgemmVec4} {
+		k, err := kernels.Sgemm(c)
+		if err != nil {
+			panic(err) // fixed tilings, checked by the kernels tests
+		}
+		ks[i] = k
+	}
+	return ks
+})
+
+// gemmKernel picks the SGEMM for T = A·B on dense row-major operands at
+// these pointers: the vectorised variant where it is legal (N and K
+// multiples of 4, A, B and T 16-byte aligned — an operand at an element
+// offset into its buffer qualifies only when the offset is a multiple of
+// 4), else the scalar one; the small tiling below smallGemm outputs.
+func (be *Backend) gemmKernel(m, n, k int, t, a, b ptx.Ptr) (kernels.SgemmConfig, *ptx.Kernel) {
+	large := m*n >= smallGemm
+	if kernels.SgemmVec4Fits(n, k, t, a, b) {
+		if large {
+			return kernels.DefaultSgemmVec4, vec4Sgemm()[1]
+		}
+		return kernels.SmallSgemmVec4, vec4Sgemm()[0]
+	}
+	if large {
+		return kernels.DefaultSgemm, be.large
+	}
+	return kernels.SmallSgemm, be.small
+}
 
 // opSpan is how many elements a rows×cols op(X) with leading dimension ld
 // reaches from its first: the length a host operand is uploaded with.
@@ -43,7 +81,8 @@ func gemmOK(m, n, k, ldc int) bool {
 // gemmAt is BLAS's C = alpha·op(A)·op(B) + beta·C on device buffers, each
 // operand starting at its pointer plus an offset in elements (a batch's
 // slice of a larger buffer): op(A) and op(B) are packed dense where they
-// are not (temporaries), the tiled SGEMM forms T (a temporary), and the
+// are not (temporaries), the tiled SGEMM forms T (a temporary; the
+// vectorised kernel where gemmKernel allows it), and the
 // epilogue writes alpha·T + beta·C into C's m rows of n, leaving the
 // padding between rows alone; beta = 0 never reads C. Every temporary
 // is freed before it returns. It returns false, launching nothing, where
@@ -56,7 +95,8 @@ func (be *Backend) gemmAt(mem machine, transA, transB bool, m, n, k int, alpha f
 	pa, tempA := be.packAt(mem, transA, m, k, a, aOff, lda)
 	pb, tempB := be.packAt(mem, transB, k, n, b, bOff, ldb)
 	pt := mem.Alloc(m * n)
-	be.sgemm("Gemm", mem, pt, pa, pb, m, n, k)
+	cfg, kern := be.gemmKernel(m, n, k, pt, pa, pb)
+	be.run("Gemm", kern, mem, cfg.Grid(m, n), ptx.D1(uint32(cfg.Threads())), pt, pa, pb, uint32(m), uint32(n), uint32(k))
 	if tempA {
 		mem.Free(pa)
 	}
