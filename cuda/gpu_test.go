@@ -172,6 +172,8 @@ func TestGPUSgemm(t *testing.T) {
 		{kernels.SmallSgemm, 33, 17, 9},
 		{kernels.DefaultSgemm, 257, 130, 67},
 		{kernels.DefaultSgemm, 1, 300, 5},
+		{kernels.SmallSgemmVec4, 33, 20, 12}, // vectorised: N and K multiples of 4
+		{kernels.DefaultSgemmVec4, 257, 132, 68},
 	} {
 		kern, err := kernels.Sgemm(s.cfg)
 		if err != nil {
@@ -204,21 +206,28 @@ func TestGPUSgemm(t *testing.T) {
 	}
 }
 
-// TestGPUSgemm4096 times C = A·B at 4096³ with events and checks sampled
-// elements against the fma chain the kernel promises, bit for bit.
+// TestGPUSgemm4096 times C = A·B at 4096³ with events, scalar and
+// vectorised tilings, and checks sampled elements against the fma chain
+// the kernels promise, bit for bit.
 func TestGPUSgemm4096(t *testing.T) {
+	for _, cfg := range []kernels.SgemmConfig{kernels.DefaultSgemm, kernels.DefaultSgemmVec4} {
+		gpuSgemm4096(t, cfg)
+	}
+}
+
+func gpuSgemm4096(t *testing.T, cfg kernels.SgemmConfig) {
 	c := gpuContext(t)
 	const n = 4096
 	r := rand.New(rand.NewPCG(17, 18))
 	a, b := randVec(r, n*n), randVec(r, n*n)
-	kern, err := kernels.Sgemm(kernels.DefaultSgemm)
+	kern, err := kernels.Sgemm(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := load(t, c, kern)
 	da, db := upload(t, c, a), upload(t, c, b)
 	dc, _ := c.Alloc(4 * n * n)
-	grid, block := kernels.DefaultSgemm.Grid(n, n), ptx.D1(uint32(kernels.DefaultSgemm.Threads()))
+	grid, block := cfg.Grid(n, n), ptx.D1(uint32(cfg.Threads()))
 	launch := func() error { return f.Launch(grid, block, 0, nil, dc, da, db, uint32(n), uint32(n), uint32(n)) }
 	timed(t, c, launch) // warm up: JIT caches, clocks
 	const reps = 10

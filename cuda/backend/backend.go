@@ -70,6 +70,8 @@ func (be *Backend) Launches() int64 { return be.launches.Load() }
 func (be *Backend) Kernels() []*ptx.Kernel {
 	ks := []*ptx.Kernel{be.sum, be.rowSum, be.gather, be.epi[0], be.epi[1], be.small, be.large,
 		be.conv.im2col, be.conv.col2im, be.conv.gather3}
+	v4 := vec4Sgemm()
+	ks = append(ks, v4[:]...)
 	ks = append(ks, be.pool.list()...)
 	ks = append(ks, be.dw.list()...)
 	for _, k := range be.unary {

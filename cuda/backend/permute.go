@@ -1,7 +1,6 @@
 package backend
 
 import (
-	"github.com/modeldoctor/modeldoctor/cuda/kernels"
 	"github.com/modeldoctor/modeldoctor/cuda/ptx"
 )
 
@@ -41,9 +40,6 @@ func at(p ptx.Ptr, i int) ptx.Ptr { return p + ptx.Ptr(4*i) }
 // sgemm launches C = A·B on dense row-major operands: the small tiling
 // below smallGemm outputs, the default above.
 func (be *Backend) sgemm(op string, mem machine, c, a, bp ptx.Ptr, m, n, k int) {
-	cfg, kern := kernels.SmallSgemm, be.small
-	if m*n >= smallGemm {
-		cfg, kern = kernels.DefaultSgemm, be.large
-	}
+	cfg, kern := be.gemmKernel(m, n, k, c, a, bp) // vectorised where it is legal
 	be.run(op, kern, mem, cfg.Grid(m, n), ptx.D1(uint32(cfg.Threads())), c, a, bp, uint32(m), uint32(n), uint32(k))
 }

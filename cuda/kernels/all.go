@@ -6,7 +6,7 @@ import "github.com/modeldoctor/modeldoctor/cuda/ptx"
 // each one (ptxas, the GPU check).
 func All() ([]*ptx.Kernel, error) {
 	ks := []*ptx.Kernel{Add(), Mul(), Relu(), ReluBackward(), Axpy(), Sum()}
-	for _, c := range []SgemmConfig{DefaultSgemm, SmallSgemm} {
+	for _, c := range []SgemmConfig{DefaultSgemm, SmallSgemm, DefaultSgemmVec4, SmallSgemmVec4} {
 		g, err := Sgemm(c)
 		if err != nil {
 			return nil, err
