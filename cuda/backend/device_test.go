@@ -3,6 +3,7 @@ package backend_test
 import (
 	"math"
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/modeldoctor/modeldoctor/cuda/backend"
@@ -18,7 +19,7 @@ func newSim(t *testing.T) *backend.Device {
 	var s *backend.Device
 	var err error
 	if os.Getenv("MODELDOCTOR_CUDA") == "1" {
-		s, err = backend.NewGPU("cuda:0", 0)
+		s, err = sharedGPU() // one context for the whole run
 	} else {
 		s, err = backend.NewSim("cuda:0")
 	}
@@ -200,3 +201,7 @@ func TestSimPowScalar(t *testing.T) {
 		t.Errorf("x^3 did not fall back: %v", tensor.Transfers().Fallbacks)
 	}
 }
+
+// sharedGPU opens GPU 0 once per test process: a CUDA context costs
+// memory and time, and the tests only need fresh registrations.
+var sharedGPU = sync.OnceValues(func() (*backend.Device, error) { return backend.NewGPU("cuda:0", 0) })
