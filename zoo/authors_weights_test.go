@@ -19,21 +19,7 @@ import (
 // raw Fashion-MNIST images with the authors' eval transform, and checks
 // that every image gets PyTorch's class and logits.
 func TestAuthorsWeightsPredictTheSame(t *testing.T) {
-	var fx struct {
-		Model      string      `json:"model"`
-		Width      float64     `json:"width"`
-		InChannels int         `json:"in_channels"`
-		Dataset    string      `json:"dataset"`
-		Classes    []int       `json:"classes"`
-		Logits     [][]float64 `json:"logits"`
-	}
-	raw, err := os.ReadFile("testdata/authors/predictions.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, &fx); err != nil {
-		t.Fatal(err)
-	}
+	fx := authorsFixture(t)
 	x := authorsImages(t, "testdata/authors/images-idx3-ubyte", fx.Dataset)
 	if n := x.Shape()[0]; n != len(fx.Classes) || n == 0 {
 		t.Fatalf("%d images, %d predictions", n, len(fx.Classes))
@@ -110,4 +96,28 @@ func authorsImages(t *testing.T, path, dataset string) *tensor.Tensor {
 		pix = append(pix, out.Pix...)
 	}
 	return tensor.New(pix, n, 3, 32, 32)
+}
+
+// authorsPredictions is what PyTorch predicted with the authors' weights
+// (testdata/authors/predictions.json); authorsFixture reads it.
+type authorsPredictions struct {
+	Model      string      `json:"model"`
+	Width      float64     `json:"width"`
+	InChannels int         `json:"in_channels"`
+	Dataset    string      `json:"dataset"`
+	Classes    []int       `json:"classes"`
+	Logits     [][]float64 `json:"logits"`
+}
+
+func authorsFixture(t *testing.T) authorsPredictions {
+	t.Helper()
+	var fx authorsPredictions
+	raw, err := os.ReadFile("testdata/authors/predictions.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &fx); err != nil {
+		t.Fatal(err)
+	}
+	return fx
 }

@@ -1,9 +1,7 @@
 package zoo
 
 import (
-	"encoding/json"
 	"math"
-	"os"
 	"testing"
 
 	"github.com/modeldoctor/modeldoctor/autograd"
@@ -67,21 +65,7 @@ func maxRelDiff(got, want []float32) float64 {
 // the host's.
 func TestAuthorsWeightsOnDevice(t *testing.T) {
 	const batch = 2
-	var fx struct {
-		Model      string      `json:"model"`
-		Width      float64     `json:"width"`
-		InChannels int         `json:"in_channels"`
-		Dataset    string      `json:"dataset"`
-		Classes    []int       `json:"classes"`
-		Logits     [][]float64 `json:"logits"`
-	}
-	raw, err := os.ReadFile("testdata/authors/predictions.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, &fx); err != nil {
-		t.Fatal(err)
-	}
+	fx := authorsFixture(t)
 	all := authorsImages(t, "testdata/authors/images-idx3-ubyte", fx.Dataset)
 	x := tensor.New(all.Data()[:batch*all.Len()/all.Shape()[0]], append([]int{batch}, all.Shape()[1:]...)...)
 	load := func() nn.Module {
