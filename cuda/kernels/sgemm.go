@@ -72,20 +72,10 @@ func Sgemm(c SgemmConfig) (*ptx.Kernel, error) {
 	if c.Vec4 {
 		return sgemmVec4(c), nil
 	}
-	b := ptx.New(fmt.Sprintf("sgemm_%dx%dx%d_%dx%d", c.BM, c.BN, c.BK, c.TM, c.TN))
-	pc, pa, pb := b.ParamPtr("c"), b.ParamPtr("a"), b.ParamPtr("b")
-	m, n, k := b.ParamU32("m"), b.ParamU32("n"), b.ParamU32("k")
-	as := b.Shared("as", c.BK*c.BM)
-	bs := b.Shared("bs", c.BK*c.BN)
-	imm := func(v int) ptx.U32 { return ptx.ImmU32(uint32(v)) }
-
-	threads := c.Threads()
-	colThreads := c.BN / c.TN
-	tid := b.Tid(ptx.X)
-	tx := b.AndU32(tid, imm(colThreads-1))
-	ty := b.ShrU32(tid, imm(int(log2(colThreads))))
-	rowBase := b.ShlU32(b.Ctaid(ptx.Y), imm(int(log2(c.BM))))
-	colBase := b.ShlU32(b.Ctaid(ptx.X), imm(int(log2(c.BN))))
+	b, f := sgemmPrologue("sgemm", c)
+	pc, pa, pb, m, n, k, as, bs := f.pc, f.pa, f.pb, f.m, f.n, f.k, f.as, f.bs
+	threads, colThreads, tid, tx, ty, rowBase, colBase := f.threads, f.colThreads, f.tid, f.tx, f.ty, f.rowBase, f.colBase
+	imm := immU32
 
 	// Loads of A: element e = tid + j*threads of the BM×BK slice is row
 	// e/BK, column e%BK. Pointers start at k = 0 and advance BK columns.
@@ -200,3 +190,35 @@ var (
 	DefaultSgemmVec4 = SgemmConfig{BM: 128, BN: 128, BK: 8, TM: 8, TN: 8, Vec4: true}
 	SmallSgemmVec4   = SgemmConfig{BM: 16, BN: 32, BK: 8, TM: 4, TN: 4, Vec4: true}
 )
+
+// sgemmFrame is what both SGEMM kernels start from: parameters, shared
+// tiles, the thread's position in the block and the block's tile origin.
+type sgemmFrame struct {
+	pc, pa, pb          ptx.U64
+	m, n, k             ptx.U32
+	as, bs              ptx.U32
+	threads, colThreads int
+	tid, tx, ty         ptx.U32
+	rowBase, colBase    ptx.U32
+}
+
+// sgemmPrologue starts a kernel named prefix_BMxBNxBK_TMxTN with params
+// (c, a, b, m, n, k) and tiles as (BK×BM) and bs (BK×BN).
+func sgemmPrologue(prefix string, c SgemmConfig) (*ptx.Builder, sgemmFrame) {
+	b := ptx.New(fmt.Sprintf("%s_%dx%dx%d_%dx%d", prefix, c.BM, c.BN, c.BK, c.TM, c.TN))
+	var f sgemmFrame
+	f.pc, f.pa, f.pb = b.ParamPtr("c"), b.ParamPtr("a"), b.ParamPtr("b")
+	f.m, f.n, f.k = b.ParamU32("m"), b.ParamU32("n"), b.ParamU32("k")
+	f.as = b.Shared("as", c.BK*c.BM)
+	f.bs = b.Shared("bs", c.BK*c.BN)
+	f.threads = c.Threads()
+	f.colThreads = c.BN / c.TN
+	f.tid = b.Tid(ptx.X)
+	f.tx = b.AndU32(f.tid, immU32(f.colThreads-1))
+	f.ty = b.ShrU32(f.tid, immU32(int(log2(f.colThreads))))
+	f.rowBase = b.ShlU32(b.Ctaid(ptx.Y), immU32(int(log2(c.BM))))
+	f.colBase = b.ShlU32(b.Ctaid(ptx.X), immU32(int(log2(c.BN))))
+	return b, f
+}
+
+func immU32(v int) ptx.U32 { return ptx.ImmU32(uint32(v)) }

@@ -1,8 +1,6 @@
 package kernels
 
 import (
-	"fmt"
-
 	"github.com/modeldoctor/modeldoctor/cuda/ptx"
 )
 
@@ -44,20 +42,10 @@ func SgemmVec4Fits(n, k int, ptrs ...ptx.Ptr) bool {
 // Each C element is still one fma chain over k = 0, 1, ..., K-1 from 0,
 // so the results are SgemmRef's fma order bit for bit.
 func sgemmVec4(c SgemmConfig) *ptx.Kernel {
-	b := ptx.New(fmt.Sprintf("sgemm_v4_%dx%dx%d_%dx%d", c.BM, c.BN, c.BK, c.TM, c.TN))
-	pc, pa, pb := b.ParamPtr("c"), b.ParamPtr("a"), b.ParamPtr("b")
-	m, n, k := b.ParamU32("m"), b.ParamU32("n"), b.ParamU32("k")
-	as := b.Shared("as", c.BK*c.BM)
-	bs := b.Shared("bs", c.BK*c.BN)
-	imm := func(v int) ptx.U32 { return ptx.ImmU32(uint32(v)) }
-
-	threads := c.Threads()
-	colThreads := c.BN / c.TN
-	tid := b.Tid(ptx.X)
-	tx := b.AndU32(tid, imm(colThreads-1))
-	ty := b.ShrU32(tid, imm(int(log2(colThreads))))
-	rowBase := b.ShlU32(b.Ctaid(ptx.Y), imm(int(log2(c.BM))))
-	colBase := b.ShlU32(b.Ctaid(ptx.X), imm(int(log2(c.BN))))
+	b, f := sgemmPrologue("sgemm_v4", c)
+	pc, pa, pb, m, n, k, as, bs := f.pc, f.pa, f.pb, f.m, f.n, f.k, f.as, f.bs
+	threads, colThreads, tid, tx, ty, rowBase, colBase := f.threads, f.colThreads, f.tid, f.tx, f.ty, f.rowBase, f.colBase
+	imm := immU32
 
 	type tileLoad struct {
 		ptr    ptx.U64
