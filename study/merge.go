@@ -18,9 +18,14 @@ type Comparison struct {
 	CI95    stats.Interval `json:"-"`
 	Verdict string         `json:"verdict"`
 	Label   string         `json:"label"`
-	// Diverged counts seeds left out because a run of the pair diverged
-	// before its first epoch ended.
+	// Diverged counts seeds left out because a side had no epoch to choose:
+	// its run (or, for the main comparison, every run of that side)
+	// diverged before its first epoch ended.
 	Diverged int `json:"diverged_seeds,omitempty"`
+	// DivergedRuns counts the runs among the candidates that diverged
+	// later: the epochs they finished stayed candidates, as early stopping
+	// would keep them.
+	DivergedRuns int `json:"diverged_runs,omitempty"`
 	// step is the accuracy step of the test split (100/N points).
 	step float64
 }
@@ -30,6 +35,11 @@ func (c *Comparison) add(t, ctl *Run, pick func([]Epoch) int) {
 	if len(t.Epochs) == 0 || len(ctl.Epochs) == 0 {
 		c.Diverged++
 		return
+	}
+	for _, r := range []*Run{t, ctl} {
+		if r.Diverged != "" {
+			c.DivergedRuns++
+		}
 	}
 	c.Treated = append(c.Treated, 100*t.Epochs[pick(t.Epochs)].Test)
 	c.Control = append(c.Control, 100*ctl.Epochs[pick(ctl.Epochs)].Test)
@@ -45,11 +55,17 @@ type GroupSummary struct {
 	// Before is arm (a): the pre-trained model's test accuracy (%).
 	Before []float64 `json:"before"`
 	// PretrainVal is pre-training's validation accuracy (%) per epoch,
-	// mean over seeds: whether it reached a plateau.
-	PretrainVal []float64 `json:"pretrain_val"`
+	// mean over the seeds whose pre-training had the first seed's length
+	// (pretrainValN of them): whether it reached a plateau.
+	PretrainVal  []float64 `json:"pretrain_val"`
+	pretrainValN int
 	// Main: treated (α, lr and epoch chosen on validation) against the
 	// control (lr and epoch chosen on validation).
 	Main Comparison `json:"main"`
+	// MainSeeds are the seeds in the main comparison (a seed whose treated
+	// or control runs all diverged before an epoch ended is left out);
+	// ChosenAlpha, ChosenLR, ControlLR and McNemar follow them.
+	MainSeeds []uint64 `json:"main_seeds"`
 	// ChosenAlpha and ChosenLR say what validation chose, per seed.
 	ChosenAlpha []float64 `json:"chosen_alpha"`
 	ChosenLR    []float64 `json:"chosen_lr"`
@@ -129,11 +145,6 @@ func Merge(p *Plan, results []*Result) (*Summary, error) {
 
 // add takes one seed's cell.
 func (g *GroupSummary) add(r *Result, pr Protocol) error {
-	md, ok1 := r.Choose("md")
-	ctl, ok2 := r.Choose("control")
-	if !ok1 || !ok2 {
-		return fmt.Errorf("no treated or no control run")
-	}
 	g.Seeds = append(g.Seeds, r.Cell.Seed)
 	g.Before = append(g.Before, 100*r.Pretrain[len(r.Pretrain)-1].Test)
 	if g.PretrainVal == nil {
@@ -143,19 +154,32 @@ func (g *GroupSummary) add(r *Result, pr Protocol) error {
 		for i, e := range r.Pretrain {
 			g.PretrainVal[i] += 100 * e.Val
 		}
+		g.pretrainValN++
 	}
-	g.Main.Treated = append(g.Main.Treated, 100*md.Epoch.Test)
-	g.Main.Control = append(g.Main.Control, 100*ctl.Epoch.Test)
-	g.ChosenAlpha = append(g.ChosenAlpha, md.Run.Alpha)
-	g.ChosenLR = append(g.ChosenLR, md.Run.LR)
-	g.ControlLR = append(g.ControlLR, ctl.Run.LR)
-	mc, err := mcnemarOf(md.Run.SelectedCorrect, ctl.Run.SelectedCorrect, r.TestImages)
-	if err != nil {
-		return err
+	for _, run := range r.Runs {
+		if (run.Arm == "md" || run.Arm == "control") && run.Diverged != "" && len(run.Epochs) > 0 {
+			g.Main.DivergedRuns++
+		}
 	}
-	g.McNemar = append(g.McNemar, mc)
-	if mc.P < Alpha {
-		g.Significant++
+	md, ok1 := r.Choose("md")
+	ctl, ok2 := r.Choose("control")
+	if ok1 && ok2 {
+		g.MainSeeds = append(g.MainSeeds, r.Cell.Seed)
+		g.Main.Treated = append(g.Main.Treated, 100*md.Epoch.Test)
+		g.Main.Control = append(g.Main.Control, 100*ctl.Epoch.Test)
+		g.ChosenAlpha = append(g.ChosenAlpha, md.Run.Alpha)
+		g.ChosenLR = append(g.ChosenLR, md.Run.LR)
+		g.ControlLR = append(g.ControlLR, ctl.Run.LR)
+		mc, err := mcnemarOf(md.Run.SelectedCorrect, ctl.Run.SelectedCorrect, r.TestImages)
+		if err != nil {
+			return err
+		}
+		g.McNemar = append(g.McNemar, mc)
+		if mc.P < Alpha {
+			g.Significant++
+		}
+	} else {
+		g.Main.Diverged++
 	}
 
 	g.step = 100 / float64(r.TestImages)
@@ -167,19 +191,27 @@ func (g *GroupSummary) add(r *Result, pr Protocol) error {
 	}
 	g.Authors.add(amd, actl, BestTestEpoch)
 
-	if n, ok := r.Choose("noise"); ok {
+	if pr.FeatureNoise > 0 {
 		if g.Noise == nil {
 			g.Noise = &Comparison{Label: fmt.Sprintf("cross-entropy with N(0, %g²) noise at the doctor layer − control", pr.FeatureNoise)}
 		}
-		g.Noise.Treated = append(g.Noise.Treated, 100*n.Epoch.Test)
-		g.Noise.Control = append(g.Noise.Control, 100*ctl.Epoch.Test)
-	}
-	if sc, ok := r.Choose("scratch-md"); ok {
-		if g.Scratch == nil {
-			g.Scratch = &Comparison{Label: fmt.Sprintf("Model Doctor from scratch (α = %g) − cross-entropy from scratch, %d epochs", sc.Run.Alpha, len(sc.Run.Epochs))}
+		if n, ok := r.Choose("noise"); ok && ok2 {
+			g.Noise.Treated = append(g.Noise.Treated, 100*n.Epoch.Test)
+			g.Noise.Control = append(g.Noise.Control, 100*ctl.Epoch.Test)
+		} else {
+			g.Noise.Diverged++
 		}
-		g.Scratch.Treated = append(g.Scratch.Treated, 100*sc.Epoch.Test)
-		g.Scratch.Control = append(g.Scratch.Control, 100*r.Pretrain[SelectEpoch(r.Pretrain)].Test)
+	}
+	if pr.Scratch {
+		if g.Scratch == nil {
+			g.Scratch = &Comparison{Label: fmt.Sprintf("Model Doctor from scratch (α = %g) − cross-entropy from scratch, as long as pre-training", AuthorsAlpha(pr.Alphas))}
+		}
+		if sc, ok := r.Choose("scratch-md"); ok {
+			g.Scratch.Treated = append(g.Scratch.Treated, 100*sc.Epoch.Test)
+			g.Scratch.Control = append(g.Scratch.Control, 100*r.Pretrain[SelectEpoch(r.Pretrain)].Test)
+		} else {
+			g.Scratch.Diverged++
+		}
 	}
 	if g.PerAlpha == nil {
 		for _, f := range pr.LRFactors {
@@ -209,16 +241,13 @@ func (g *GroupSummary) add(r *Result, pr Protocol) error {
 // finish computes the statistics once every seed is in.
 func (g *GroupSummary) finish(pr Protocol) error {
 	for i := range g.PretrainVal {
-		g.PretrainVal[i] /= float64(len(g.Seeds))
+		g.PretrainVal[i] /= float64(g.pretrainValN)
 	}
 	g.Main.Label = "validation-selected α, lr and epoch"
 	g.Authors.Label = fmt.Sprintf("authors' selection: α = %g, lr %g, best test epoch", g.AuthorsAlpha, pr.PretrainLR)
 	all := append([]*Comparison{&g.Main, &g.Authors}, ptrs(g.PerAlpha)...)
 	for _, c := range []*Comparison{g.Noise, g.Scratch} {
 		if c != nil {
-			if len(c.Treated) != len(g.Seeds) {
-				return fmt.Errorf("%s: the optional arm %q ran for %d of %d seeds", g.Group, c.Label, len(c.Treated), len(g.Seeds))
-			}
 			all = append(all, c)
 		}
 	}
@@ -236,6 +265,9 @@ func (g *GroupSummary) finish(pr Protocol) error {
 		c.Verdict = d.Verdict(Alpha)
 		if c.Diverged > 0 {
 			c.Verdict += fmt.Sprintf(" (%d seeds left out: a run diverged)", c.Diverged)
+		}
+		if c.DivergedRuns > 0 {
+			c.Verdict += fmt.Sprintf(" (%d runs diverged; validation chose among the epochs they finished and the other runs)", c.DivergedRuns)
 		}
 	}
 	return nil

@@ -32,7 +32,8 @@ type Protocol struct {
 	// for every choice (1/12: 5,000 of Fashion-MNIST's 60,000).
 	ValFraction float64 `json:"val_fraction"`
 	// Limit, when positive, keeps a stratified subset of the training
-	// split (for tests and quick looks, not for results).
+	// split, drawn per seed (tests, quick looks, and plans whose models
+	// cannot afford the whole split; the tables say so).
 	Limit int `json:"limit,omitempty"`
 	// The doctor: images per class to diagnose from, to annotate, and the
 	// mask threshold.

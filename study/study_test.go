@@ -138,3 +138,55 @@ func TestMergeLeavesOutDivergedSeeds(t *testing.T) {
 		t.Errorf("the main comparison lost a seed: %d pairs", len(g.Main.Treated))
 	}
 }
+
+// TestMergeDivergedEdges: a run that diverged after an epoch stays a
+// candidate with the epochs it finished, and the verdict says so; a seed
+// whose treated runs all diverged before an epoch ended leaves the main
+// comparison; an optional arm that diverged before an epoch ended leaves
+// its own comparison — and none of these fails the merge.
+func TestMergeDivergedEdges(t *testing.T) {
+	cells, _ := Grid([]string{"lenet"}, []string{"mnist"}, []uint64{1, 2, 3})
+	pr := DefaultProtocol()
+	pr.FeatureNoise = 0.5
+	p := &Plan{Name: "x", Protocol: pr, Cells: cells}
+	var rs []*Result
+	for k, c := range cells {
+		r := fakeResult(p, c, 0.8, 0.81+0.01*float64(k), func(i int, arm string) bool { return i < 20 })
+		for _, f := range pr.LRFactors {
+			r.Runs = append(r.Runs, Run{Arm: "noise", LR: pr.LR(f), Epochs: []Epoch{{1, 0.85, 0.79}}, Selected: 1})
+		}
+		switch k {
+		case 0: // every treated run diverged at once, and so did the noise arm
+			for i := range r.Runs {
+				if run := &r.Runs[i]; run.Arm == "md" || run.Arm == "noise" {
+					run.Epochs, run.Selected, run.SelectedCorrect, run.Diverged = nil, 0, "", "loss is NaN at epoch 1 batch 3"
+				}
+			}
+		case 1: // one treated run diverged in its second epoch
+			run, _ := r.Find("md", 1, pr.LR(1))
+			run.Diverged = "loss is NaN at epoch 2 batch 7"
+		}
+		rs = append(rs, r)
+	}
+	s, err := Merge(p, rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := s.Groups[0]
+	if g.Main.Diverged != 1 || len(g.Main.Treated) != 2 || len(g.McNemar) != 2 || len(g.MainSeeds) != 2 || g.MainSeeds[0] != 2 {
+		t.Errorf("main: %d left out, %d pairs, %d McNemar, seeds %v", g.Main.Diverged, len(g.Main.Treated), len(g.McNemar), g.MainSeeds)
+	}
+	if g.Main.DivergedRuns != 1 || !strings.Contains(g.Main.Verdict, "1 runs diverged") || !strings.Contains(g.Main.Verdict, "1 seeds left out") {
+		t.Errorf("main verdict %q, %d diverged runs", g.Main.Verdict, g.Main.DivergedRuns)
+	}
+	if g.Noise == nil || g.Noise.Diverged != 1 || len(g.Noise.Treated) != 2 {
+		t.Errorf("noise arm: %+v", g.Noise)
+	}
+	md := s.Markdown()
+	if !strings.Contains(md, "0 of 2") || strings.Contains(md, "seed 1: α") {
+		t.Errorf("table does not follow the main comparison's seeds:\n%s", md)
+	}
+	if _, err := json.Marshal(s.jsonView()); err != nil {
+		t.Error(err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/modeldoctor/modeldoctor/nn"
+	"github.com/modeldoctor/modeldoctor/study/stats"
 )
 
 // The summary's files: table.md (what the README shows), table.json (the
@@ -41,14 +42,15 @@ func (s *Summary) Markdown() string {
 	var b strings.Builder
 	pr := s.Protocol
 	fmt.Fprintf(&b, "# Study %q: does Model Doctor beat a cross-entropy control?\n\n", s.Plan)
-	fmt.Fprintf(&b, "%d cells. Protocol: pre-training %d epochs at lr %g (cosine); every arm fine-tunes %d epochs from the same weights with the same data order, "+
-		"at lr %s (cosine); α ∈ {%s}; batch %d, %d px; %.4g of the training split held out (stratified) for validation. "+
-		"Test top-1 (%%), mean over seeds. The treated model's α, lr and epoch and the control's lr and epoch are chosen on validation "+
+	fmt.Fprintf(&b, "%d cells. Protocol: pre-training %d epochs at lr %g (cosine); every fine-tuning arm runs %d epochs from the same pre-trained weights with the same data order, "+
+		"at lr %s (cosine)%s; α ∈ {%s}; batch %d, %d px; %s. "+
+		"Test top-1 (%%), mean over seeds. The treated model's α, lr and epoch (among %d runs) and the control's lr and epoch (among %d) are chosen on validation "+
 		"(ties: the earlier epoch, then the run listed first); the test split is evaluated after every epoch but never used for a choice, except in the authors' selection below, labelled. "+
 		"Each seed draws its own validation split, shared by all of its arms. Treated − control: mean of the paired differences in points, 95%% t interval, "+
-		"paired t-test and Wilcoxon signed-rank p-values (α = %g; with n seeds the exact Wilcoxon p cannot go below 2/2ⁿ: 0.0625 for 5, 0.031 for 6); "+
+		"paired t-test and Wilcoxon signed-rank p-values (α = %g; the Wilcoxon p is exact, ties included, up to %d seeds, and with n seeds cannot go below 2/2ⁿ: 0.25 for 3, 0.0625 for 5, 0.031 for 6); "+
 		"McNemar: seeds whose chosen models differ significantly on the test images.\n\n",
-		s.Cells, pr.PretrainEpochs, pr.PretrainLR, pr.FinetuneEpochs, lrList(pr), floatList(pr.Alphas), pr.Batch, pr.Size, pr.ValFraction, Alpha)
+		s.Cells, pr.PretrainEpochs, pr.PretrainLR, pr.FinetuneEpochs, lrList(pr), scratchNote(pr), floatList(pr.Alphas), pr.Batch, pr.Size, splitNote(pr),
+		len(pr.Alphas)*len(pr.LRFactors), len(pr.LRFactors), Alpha, stats.ExactMaxN)
 	b.WriteString(s.MainTable())
 	b.WriteString("\nPre-training's validation accuracy (%, mean over seeds) over its last epochs — the plateau the arms start from:\n\n")
 	for _, g := range s.Groups {
@@ -62,8 +64,8 @@ func (s *Summary) Markdown() string {
 	b.WriteString("\nWhat validation chose for the treated model (α, lr per seed):\n\n")
 	for _, g := range s.Groups {
 		var parts []string
-		for i := range g.Seeds {
-			parts = append(parts, fmt.Sprintf("seed %d: α %g, lr %g (control lr %g)", g.Seeds[i], g.ChosenAlpha[i], g.ChosenLR[i], g.ControlLR[i]))
+		for i, seed := range g.MainSeeds {
+			parts = append(parts, fmt.Sprintf("seed %d: α %g, lr %g (control lr %g)", seed, g.ChosenAlpha[i], g.ChosenLR[i], g.ControlLR[i]))
 		}
 		fmt.Fprintf(&b, "- %s: %s\n", modelLabel(g), strings.Join(parts, "; "))
 	}
@@ -96,6 +98,23 @@ func (s *Summary) Markdown() string {
 	return b.String()
 }
 
+// splitNote says which images train and which validate.
+func splitNote(pr Protocol) string {
+	held := fmt.Sprintf("%.4g of", pr.ValFraction)
+	if pr.Limit > 0 {
+		return fmt.Sprintf("a stratified subset of %d training images, drawn per seed, %s it held out (stratified) for validation", pr.Limit, held)
+	}
+	return fmt.Sprintf("%s the training split held out (stratified) for validation", held)
+}
+
+// scratchNote says how long the optional from-scratch arms run.
+func scratchNote(pr Protocol) string {
+	if !pr.Scratch {
+		return ""
+	}
+	return fmt.Sprintf("; the from-scratch arms run %d epochs from the random initialisation", pr.PretrainEpochs)
+}
+
 // MainTable is the study's headline: treated against control, both chosen
 // on validation, per group (what the README shows).
 func (s *Summary) MainTable() string {
@@ -105,7 +124,7 @@ func (s *Summary) MainTable() string {
 	for _, g := range s.Groups {
 		fmt.Fprintf(&b, "| %s | %s | %d | %.2f | %.2f | %.2f | %s | %s | %s | %d of %d | %s |\n",
 			modelLabel(g), g.Dataset, len(g.Seeds), meanOf(g.Before), meanOf(g.Main.Control), meanOf(g.Main.Treated),
-			diffCell(g.Main), pStr(g.Main.Diff.TP), pStr(g.Main.Diff.Wilcoxon.P), g.Significant, len(g.Seeds), g.Main.Verdict)
+			diffCell(g.Main), pStr(g.Main.Diff.TP), pStr(g.Main.Diff.Wilcoxon.P), g.Significant, len(g.McNemar), g.Main.Verdict)
 	}
 	return b.String()
 }
@@ -179,6 +198,7 @@ func (s *Summary) jsonView() any {
 		Seeds       []uint64  `json:"seeds"`
 		Before      []float64 `json:"before"`
 		Main        cmp       `json:"main"`
+		MainSeeds   []uint64  `json:"main_seeds"`
 		ChosenAlpha []float64 `json:"chosen_alpha"`
 		ChosenLR    []float64 `json:"chosen_lr"`
 		ControlLR   []float64 `json:"control_lr"`
@@ -196,10 +216,10 @@ func (s *Summary) jsonView() any {
 	}{Plan: s.Plan, Protocol: s.Protocol, Cells: s.Cells}
 	for _, g := range s.Groups {
 		v := group{Group: g.Group, Model: g.Model, Width: g.Width, Dataset: g.Dataset, Seeds: g.Seeds, Before: g.Before,
-			Main: view(g.Main), ChosenAlpha: g.ChosenAlpha, ChosenLR: g.ChosenLR, ControlLR: g.ControlLR, Authors: view(g.Authors)}
+			Main: view(g.Main), MainSeeds: g.MainSeeds, ChosenAlpha: g.ChosenAlpha, ChosenLR: g.ChosenLR, ControlLR: g.ControlLR, Authors: view(g.Authors)}
 		for i, m := range g.McNemar {
 			// McNemar ran with the treated model as A: B01 = A right, B wrong.
-			v.McNemar = append(v.McNemar, mcn{Seed: g.Seeds[i], B01: m.B10, B10: m.B01, P: m.P})
+			v.McNemar = append(v.McNemar, mcn{Seed: g.MainSeeds[i], B01: m.B10, B10: m.B01, P: m.P})
 		}
 		for _, c := range g.PerAlpha {
 			v.PerAlpha = append(v.PerAlpha, view(c))

@@ -13,19 +13,25 @@ const ExactMaxN = 25
 
 // Wilcoxon is the two-sided Wilcoxon signed-rank test of the differences.
 //
-// Zeros are discarded before ranking (Wilcox's method, not Pratt's). The
-// p-value is exact when nothing was discarded, no two |d| are equal and
-// N ≤ ExactMaxN; otherwise it is the normal approximation with the
-// variance corrected for tied ranks and no continuity correction. Either
-// way it equals
+// Zeros are discarded before ranking (Wilcox's method, not Pratt's), and
+// tied |d| share their mean rank. Up to ExactMaxN ranked differences the
+// p-value is exact: under the null hypothesis each of the 2ᴺ sign
+// assignments of the ranks, tied ones as they are, is equally likely, and
+// p is twice the smaller tail of that distribution at the observed R+,
+// capped at 1. Without ties this is the classic table and equals
 //
 //	scipy.stats.wilcoxon(treated, control, zero_method="wilcox",
-//	    correction=False, alternative="two-sided", method=M)
+//	    correction=False, alternative="two-sided", method="exact")
 //
-// with M = "exact" when Exact is true and "approx" otherwise. Name M
-// explicitly when checking: scipy's default method="auto" takes the exact
-// table up to n = 50 and, in scipy 1.10, even for tied (truncated) ranks.
-// Ties and zeros are detected by exact float equality, as in scipy.
+// With ties it is the sign-flip permutation test of R+ (what
+// scipy.stats.permutation_test gives with permutation_type="samples");
+// scipy.stats.wilcoxon has no exact form for ties (in scipy 1.10
+// method="exact" reads the untied table at a truncated statistic, and
+// method="approx" is the normal approximation, whose p at five seeds can
+// fall below 2/2⁵, the smallest p any five signs can give). Above
+// ExactMaxN, p is the normal approximation with the variance corrected for
+// tied ranks and no continuity correction (scipy's method="approx"). Ties
+// and zeros are detected by exact float equality, as in scipy.
 type Wilcoxon struct {
 	N      int  // non-zero differences ranked
 	Zeros  int  // differences discarded for being exactly zero
@@ -65,9 +71,14 @@ func SignedRank(d []float64) Wilcoxon {
 	switch {
 	case w.N == 0:
 		// No non-zero difference: the test is undefined (scipy raises).
-	case w.Zeros == 0 && !w.Ties && w.N <= ExactMaxN:
+	case w.N <= ExactMaxN:
+		// Mean ranks are multiples of ½: doubled, they count exactly.
+		doubled := make([]int, len(ranks))
+		for i, r := range ranks {
+			doubled[i] = int(2 * r)
+		}
 		w.Exact = true
-		w.P = exactSignedRankP(w.N, int(w.RPlus))
+		w.P = exactSignedRankP(doubled, int(2*w.RPlus))
 	default:
 		w.Z, w.P = normalSignedRank(w.N, w.Statistic, tieGroups)
 	}

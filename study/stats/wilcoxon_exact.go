@@ -2,28 +2,42 @@ package stats
 
 import "math"
 
-// signedRankCounts returns, for k = 0..n(n+1)/2, how many of the 2ⁿ sign
-// assignments of ranks 1..n give a positive rank sum of k. The counts stay
-// below 2ⁿ, so float64 holds them exactly for n ≤ 53.
-func signedRankCounts(n int) []float64 {
-	c := make([]float64, n*(n+1)/2+1)
-	c[0] = 1
+// signedRankCounts returns, for k = 0..Σranks, how many of the 2ⁿ sign
+// assignments of the n ranks give a positive rank sum of k. The counts
+// stay below 2ⁿ, so float64 holds them exactly for n ≤ 53.
+func signedRankCounts(ranks []int) []float64 {
 	top := 0
-	for r := 1; r <= n; r++ {
+	for _, r := range ranks {
 		top += r
+	}
+	c := make([]float64, top+1)
+	c[0] = 1
+	reached := 0
+	for _, r := range ranks {
+		reached += r
 		// Descending k so each rank is added at most once.
-		for k := top; k >= r; k-- {
+		for k := reached; k >= r; k-- {
 			c[k] += c[k-r]
 		}
 	}
 	return c
 }
 
-// exactSignedRankP is the two-sided exact p-value for positive rank sum
-// rPlus among n untied, non-zero differences: twice the smaller tail,
-// capped at 1, as scipy computes it.
-func exactSignedRankP(n, rPlus int) float64 {
-	c := signedRankCounts(n)
+// untiedRanks is 1, 2, …, n.
+func untiedRanks(n int) []int {
+	r := make([]int, n)
+	for i := range r {
+		r[i] = i + 1
+	}
+	return r
+}
+
+// exactSignedRankP is the two-sided exact p-value of the positive rank sum
+// rPlus under the null distribution of the given ranks (any common scale:
+// doubled mean ranks keep ties in integers): twice the smaller tail,
+// capped at 1, as scipy computes it for untied ranks.
+func exactSignedRankP(ranks []int, rPlus int) float64 {
+	c := signedRankCounts(ranks)
 	var below, above float64
 	for k, v := range c {
 		if k <= rPlus {
@@ -33,6 +47,6 @@ func exactSignedRankP(n, rPlus int) float64 {
 			above += v
 		}
 	}
-	total := math.Ldexp(1, n)
+	total := math.Ldexp(1, len(ranks))
 	return math.Min(1, 2*math.Min(below, above)/total)
 }

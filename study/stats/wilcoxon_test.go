@@ -8,11 +8,11 @@ import (
 
 func TestSignedRankCounts(t *testing.T) {
 	// n = 3: rank sums of the subsets of {1, 2, 3} are 0,1,2,3,3,4,5,6.
-	if got, want := signedRankCounts(3), []float64{1, 1, 1, 2, 1, 1, 1}; !reflect.DeepEqual(got, want) {
+	if got, want := signedRankCounts(untiedRanks(3)), []float64{1, 1, 1, 2, 1, 1, 1}; !reflect.DeepEqual(got, want) {
 		t.Errorf("counts(3) = %v, want %v", got, want)
 	}
 	for _, n := range []int{1, 7, ExactMaxN} {
-		c := signedRankCounts(n)
+		c := signedRankCounts(untiedRanks(n))
 		sum := 0.0
 		for k, v := range c {
 			sum += v
@@ -29,13 +29,14 @@ func TestSignedRankCounts(t *testing.T) {
 func TestExactSignedRankTable(t *testing.T) {
 	// n = 10: P(R+ ≤ 8) = 25/1024 (standard tables), so T = 8 gives
 	// p = 50/1024; and the centre of the distribution gives p = 1.
-	if got := exactSignedRankP(10, 8); got != 50.0/1024 {
+	r10 := untiedRanks(10)
+	if got := exactSignedRankP(r10, 8); got != 50.0/1024 {
 		t.Errorf("p(10, 8) = %v, want %v", got, 50.0/1024)
 	}
-	if got := exactSignedRankP(10, 47); got != exactSignedRankP(10, 55-47) {
+	if got := exactSignedRankP(r10, 47); got != exactSignedRankP(r10, 55-47) {
 		t.Errorf("p(10, 47) = %v, not equal to its mirror p(10, 8)", got)
 	}
-	if got := exactSignedRankP(4, 5); got != 1 {
+	if got := exactSignedRankP(untiedRanks(4), 5); got != 1 {
 		t.Errorf("p at the centre = %v, want 1", got)
 	}
 }
@@ -64,8 +65,9 @@ func TestSignedRankMethodChoice(t *testing.T) {
 	}{
 		{"untied", untied[:ExactMaxN], true, 0, false},
 		{"too long", untied, false, 0, false},
-		{"zero", []float64{0, 1, -2, 3}, false, 1, false},
-		{"tie", []float64{1, -1, 2, 3}, false, 0, true},
+		{"zero", []float64{0, 1, -2, 3}, true, 1, false},
+		{"tie", []float64{1, -1, 2, 3}, true, 0, true},
+		{"tie, too long", append([]float64{untied[0]}, untied...), false, 0, true},
 	}
 	for _, c := range cases {
 		w := SignedRank(c.d)
@@ -78,5 +80,58 @@ func TestSignedRankMethodChoice(t *testing.T) {
 		if w.RPlus+w.RMinus != float64(w.N*(w.N+1)/2) {
 			t.Errorf("%s: rank sums %v + %v do not total N(N+1)/2", c.name, w.RPlus, w.RMinus)
 		}
+	}
+}
+
+// TestExactSignedRankWithTiesByEnumeration checks the exact p-value with
+// tied and zero differences against its definition: flip the signs of the
+// non-zero differences in all 2ᴺ ways, recompute R+ with mean ranks, and
+// count the assignments at least as extreme on each side.
+func TestExactSignedRankWithTiesByEnumeration(t *testing.T) {
+	cases := [][]float64{
+		{0.03, 0.11, 0.02, 0.17, 0.03}, // five seeds, one tie: p = 2/32, not the normal 0.042
+		{0.04, 0, 0},                   // one non-zero difference: p = 1
+		{0.26, 0.26, 0.26, -0.26, 0.4},
+		{1, -1, 2, 2, -2, 3, 0, 0.5, -0.5, 3},
+		{-0.1, -0.1, -0.1, -0.1},
+	}
+	for _, d := range cases {
+		w := SignedRank(d)
+		if !w.Exact {
+			t.Fatalf("%v: not exact", d)
+		}
+		var nz []float64
+		for _, v := range d {
+			if v != 0 {
+				nz = append(nz, v)
+			}
+		}
+		abs := make([]float64, len(nz))
+		for i, v := range nz {
+			abs[i] = math.Abs(v)
+		}
+		ranks, _ := averageRanks(abs)
+		var below, above int
+		for mask := 0; mask < 1<<len(nz); mask++ {
+			rPlus := 0.0
+			for i, r := range ranks {
+				if mask&(1<<i) != 0 {
+					rPlus += r
+				}
+			}
+			if rPlus <= w.RPlus {
+				below++
+			}
+			if rPlus >= w.RPlus {
+				above++
+			}
+		}
+		want := math.Min(1, 2*float64(min(below, above))/float64(int(1)<<len(nz)))
+		if w.P != want {
+			t.Errorf("%v: p = %v, enumeration %v", d, w.P, want)
+		}
+	}
+	if p := SignedRank([]float64{0.03, 0.11, 0.02, 0.17, 0.03}).P; p != 2.0/32 {
+		t.Errorf("five positive differences with a tie: p = %v, want 2/32", p)
 	}
 }

@@ -4,10 +4,13 @@
 Run from this folder: python3 gen_fixtures.py > fixtures.json
 Needs scipy (written against 1.10). The Go tests read only the JSON.
 
-Wilcoxon: zero_method='wilcox' (zeros discarded), correction=False, two-sided,
-method='exact' when there are no zeros, no tied |d| and n <= 25, else
-method='approx' (normal, tie-corrected variance). scipy 1.10's method='auto'
-would apply the exact table to tied ranks, so the method is chosen here.
+Wilcoxon: zero_method='wilcox' (zeros discarded), correction=False, two-sided.
+Up to 25 non-zero differences the p-value is exact: method='exact' when no
+two |d| are equal; with ties, scipy.stats.wilcoxon has no exact form (1.10's
+method='exact' reads the untied table at a truncated statistic), so the
+reference is scipy.stats.permutation_test flipping the signs of the non-zero
+differences (all 2^n assignments) with R+ on mean ranks as the statistic.
+Above 25, method='approx' (normal, tie-corrected variance).
 McNemar: the exact two-sided binomial test on the discordant pairs, i.e.
 statsmodels' mcnemar(exact=True), via scipy.stats.binomtest; mid-p as in
 Fagerland, Lydersen and Laake (2013).
@@ -22,10 +25,23 @@ EXACT_MAX_N = 25
 
 
 def wilcoxon_method(d):
-    a = np.abs(d)
-    if np.any(d == 0) or len(np.unique(a)) != len(a) or len(d) > EXACT_MAX_N:
+    nz = d[d != 0]
+    if len(nz) > EXACT_MAX_N:
         return "approx"
+    if len(np.unique(np.abs(nz))) != len(nz):
+        return "sign-flip"
     return "exact"
+
+
+def r_plus(x):
+    return np.sum(stats.rankdata(np.abs(x))[x > 0])
+
+
+def sign_flip_p(d):
+    nz = d[d != 0]
+    res = stats.permutation_test((nz,), r_plus, permutation_type="samples",
+                                 n_resamples=np.inf, alternative="two-sided")
+    return float(res.pvalue)
 
 
 def t_quantile(p, nu):
@@ -51,8 +67,18 @@ def paired_case(name, treated, control):
         q = t_quantile(0.5 + level / 2, n - 1)
         cis[repr(level)] = [mean - q * se, mean + q * se]
     method = wilcoxon_method(d)
+    # The statistic does not depend on the method; the exact table is read
+    # for the non-zero differences (scipy 1.10 switches to the normal
+    # approximation when it sees a zero).
     w = stats.wilcoxon(t, c, zero_method="wilcox", correction=False,
-                       alternative="two-sided", method=method)
+                       alternative="two-sided", method="approx")
+    if method == "sign-flip":
+        w_p = sign_flip_p(d)
+    elif method == "exact":
+        w_p = float(stats.wilcoxon(d[d != 0], correction=False,
+                                   alternative="two-sided", method="exact").pvalue)
+    else:
+        w_p = float(w.pvalue)
     return {
         "name": name,
         "treated": list(map(float, t)),
@@ -64,8 +90,8 @@ def paired_case(name, treated, control):
         "t": float(tt.statistic),
         "t_p": float(tt.pvalue),
         "w_stat": float(w.statistic),
-        "w_p": float(w.pvalue),
-        "w_exact": method == "exact",
+        "w_p": w_p,
+        "w_exact": method != "approx",
     }
 
 
@@ -109,6 +135,14 @@ def main():
                              [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
                              [1, 1, 1, 5, 3, 6, 5, 9, 5, 12, 8, 12]))
     cases.append(paired_case("one_nonzero_n3", [1.0, 2.0, 3.5], [1.0, 2.0, 3.0]))
+    # Five seeds' differences in accuracy steps, two equal: the normal
+    # approximation says 0.042, below 2/2^5, what five signs can reach.
+    cases.append(paired_case("five_seeds_one_tie",
+                             [0.5, 0.625, 0.5, 0.75, 0.5],
+                             [0.46875, 0.5, 0.484375, 0.578125, 0.46875]))
+    cases.append(paired_case("ties_and_zeros_n40_approx",
+                             list(range(40)),
+                             [i - (i % 4) + 1 for i in range(40)]))
     cases.append(paired_case("integers_n7_neg",
                              [3, 1, 4, 1, 5, 9, 2], [6, 5, 3, 5, 8, 9, 7]))
 
