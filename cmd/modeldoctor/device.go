@@ -104,7 +104,8 @@ func resolveDevice(name string) (tensor.Device, error) {
 // recordDevice notes in p where its run computed. It goes with the
 // versions, not the settings: Provenance.Changed never compares those, so
 // a run started on the CPU may be resumed on a GPU (the results differ in
-// the last bits only, as sums are ordered differently).
+// the last bits only, as sums are ordered differently). A study cell may
+// not: see pinCellDevice.
 func recordDevice(p *train.Provenance, d tensor.Device) *train.Provenance {
 	if d == "" {
 		d = tensor.Host

@@ -45,6 +45,13 @@ func runCell(plan *study.Plan, i int, results, work, dataDir string, workers int
 	if done() { // another process finished it while this one waited
 		return nil
 	}
+	dev, err := resolveDevice(device)
+	if err != nil {
+		return err
+	}
+	if err := pinCellDevice(filepath.Join(work, c.ID()), dev); err != nil {
+		return err
+	}
 	began := time.Now()
 	fmt.Fprintf(os.Stderr, "\n==== cell %d of %d: %s\n", i, len(plan.Cells), c.ID())
 
