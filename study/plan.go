@@ -51,6 +51,27 @@ type Protocol struct {
 	Scratch      bool    `json:"scratch,omitempty"`
 }
 
+// Runs lists a cell's fine-tuning runs in the order a cell runs them: per
+// learning rate, the control, Model Doctor at each α, then the optional
+// arms (the from-scratch one once, at the restart rate).
+func (p Protocol) Runs() []Run {
+	var runs []Run
+	for _, f := range p.LRFactors {
+		lr := p.LR(f)
+		runs = append(runs, Run{Arm: "control", LR: lr})
+		for _, a := range p.Alphas {
+			runs = append(runs, Run{Arm: "md", Alpha: a, LR: lr})
+		}
+		if p.FeatureNoise > 0 {
+			runs = append(runs, Run{Arm: "noise", LR: lr})
+		}
+		if p.Scratch && f == 1 {
+			runs = append(runs, Run{Arm: "scratch-md", Alpha: AuthorsAlpha(p.Alphas), LR: lr})
+		}
+	}
+	return runs
+}
+
 // LR is the fine-tuning learning rate of factor f: the pre-training rate
 // times f, rounded to 12 significant digits so that 0.05 × 0.1 reads 0.005
 // in names and tables.

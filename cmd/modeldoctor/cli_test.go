@@ -149,6 +149,8 @@ func TestBadInputsAreOneLine(t *testing.T) {
 		{[]string{"study", "run", "--plan", filepath.Join(dir, "missing.json")}, "missing.json"},
 		{[]string{"study", "run", "--plan", notDir}, "not a study plan"},
 		{[]string{"study", "merge"}, "--plan"},
+		{[]string{"study", "status"}, "--plan"},
+		{[]string{"study", "status", "--plan", filepath.Join(dir, "missing.json")}, "missing.json"},
 		{[]string{"demo", "--pretrain-epochs", "0"}, "--pretrain-epochs"},
 		{[]string{"zoo", "--size", "0"}, "--size"},
 		{[]string{"zoo", "--size", "100000", "lenet"}, "--size"},

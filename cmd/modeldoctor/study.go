@@ -35,7 +35,7 @@ func runStudyPlan(args []string) error {
 	fs.IntVar(&p.Batch, "batch", def.Batch, "batch size")
 	fs.IntVar(&p.Size, "size", def.Size, "input size in pixels")
 	fs.Float64Var(&p.ValFraction, "val", def.ValFraction, "fraction of the training split held out (stratified) for every choice")
-	fs.IntVar(&p.Limit, "limit", 0, "stratified subset of the training split (0: all; for quick looks, not results)")
+	fs.IntVar(&p.Limit, "limit", 0, "stratified subset of the training split, drawn per seed (0: all; the tables say when a subset was used)")
 	fs.IntVar(&p.N, "n", def.N, "high-confidence images per class to diagnose from")
 	fs.IntVar(&p.NLow, "n-low", def.NLow, "low-confidence images per class")
 	fs.Float64Var(&p.Theta, "theta", def.Theta, "mask threshold")

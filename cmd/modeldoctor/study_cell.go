@@ -100,35 +100,22 @@ func runCell(plan *study.Plan, i int, results, work, dataDir string, workers int
 	for _, h := range history {
 		timing.Pretrain += h.TrainSeconds / float64(len(history))
 	}
-	for _, f := range pr.LRFactors {
-		lr := pr.LR(f)
-		runs := []study.Run{{Arm: "control", LR: lr}}
-		for _, a := range pr.Alphas {
-			runs = append(runs, study.Run{Arm: "md", Alpha: a, LR: lr})
+	for _, run := range pr.Runs() {
+		// An arm's own settings go into its record only: a plan that
+		// gains an optional arm keeps resuming the others.
+		own := map[string]string{}
+		switch run.Arm {
+		case "noise":
+			own["feature-noise"] = fmt.Sprint(pr.FeatureNoise)
+		case "scratch-md":
+			own["pretrain-epochs"] = strconv.Itoa(epochs)
 		}
-		if pr.FeatureNoise > 0 {
-			runs = append(runs, study.Run{Arm: "noise", LR: lr})
+		done, perEpoch, err := s.fineTune(run, dg, own)
+		if err != nil {
+			return fmt.Errorf("%s: %w", run.Name(), err)
 		}
-		if pr.Scratch && f == 1 {
-			runs = append(runs, study.Run{Arm: "scratch-md", Alpha: study.AuthorsAlpha(pr.Alphas), LR: lr})
-		}
-		for _, run := range runs {
-			// An arm's own settings go into its record only: a plan that
-			// gains an optional arm keeps resuming the others.
-			own := map[string]string{}
-			switch run.Arm {
-			case "noise":
-				own["feature-noise"] = fmt.Sprint(pr.FeatureNoise)
-			case "scratch-md":
-				own["pretrain-epochs"] = strconv.Itoa(epochs)
-			}
-			done, perEpoch, err := s.fineTune(run, dg, own)
-			if err != nil {
-				return fmt.Errorf("%s: %w", run.Name(), err)
-			}
-			res.Runs = append(res.Runs, done)
-			timing.RunsPerEpoch[run.Name()] = perEpoch
-		}
+		res.Runs = append(res.Runs, done)
+		timing.RunsPerEpoch[run.Name()] = perEpoch
 	}
 	ctlName := study.Run{Arm: "control", LR: pr.LR(1)}.Name()
 	if ctl, md := timing.RunsPerEpoch[ctlName], timing.RunsPerEpoch[study.Run{Arm: "md", Alpha: pr.Alphas[0], LR: pr.LR(1)}.Name()]; ctl > 0 {
