@@ -112,18 +112,15 @@ func runStudyRun(args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *planPath == "" {
-		return fmt.Errorf("--plan is required (write one with \"modeldoctor study plan\")")
-	}
 	if err := checkDeviceName(device); err != nil {
 		return err
 	}
 	if err := checkRange("workers", float64(*workers), 1, 256, "1 to 256"); err != nil {
 		return err
 	}
-	plan, err := study.ReadPlan(*planPath)
+	plan, err := openPlan(*planPath, results)
 	if err != nil {
-		return fmt.Errorf("--plan: %v", err)
+		return err
 	}
 	cells, err := selectCells(len(plan.Cells), *cellFlag, *shard)
 	if err != nil {
@@ -131,9 +128,6 @@ func runStudyRun(args []string) error {
 	}
 	if _, err := resolveDevice(device); err != nil {
 		return err
-	}
-	if *results == "" {
-		*results = filepath.Join(filepath.Dir(*planPath), "cells")
 	}
 	if *work == "" {
 		*work = filepath.Join("runs", "study", plan.Name)
@@ -159,15 +153,9 @@ func runStudyMerge(args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *planPath == "" {
-		return fmt.Errorf("--plan is required")
-	}
-	plan, err := study.ReadPlan(*planPath)
+	plan, err := openPlan(*planPath, results)
 	if err != nil {
-		return fmt.Errorf("--plan: %v", err)
-	}
-	if *results == "" {
-		*results = filepath.Join(filepath.Dir(*planPath), "cells")
+		return err
 	}
 	if *out == "" {
 		*out = filepath.Dir(*planPath)
@@ -188,6 +176,22 @@ func runStudyMerge(args []string) error {
 	}
 	fmt.Printf("%d of %d cells merged: %s\n", sum.Cells, len(plan.Cells), filepath.Join(*out, "table.md"))
 	return nil
+}
+
+// openPlan reads the plan named by --plan and defaults --results to cells/
+// beside it.
+func openPlan(planPath string, results *string) (*study.Plan, error) {
+	if planPath == "" {
+		return nil, fmt.Errorf("--plan is required (write one with \"modeldoctor study plan\")")
+	}
+	plan, err := study.ReadPlan(planPath)
+	if err != nil {
+		return nil, fmt.Errorf("--plan: %v", err)
+	}
+	if *results == "" {
+		*results = filepath.Join(filepath.Dir(planPath), "cells")
+	}
+	return plan, nil
 }
 
 // selectCells turns --cell and --shard into plan indices (all cells when

@@ -23,15 +23,9 @@ func runStudyStatus(args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *planPath == "" {
-		return fmt.Errorf("--plan is required")
-	}
-	plan, err := study.ReadPlan(*planPath)
+	plan, err := openPlan(*planPath, results)
 	if err != nil {
-		return fmt.Errorf("--plan: %v", err)
-	}
-	if *results == "" {
-		*results = filepath.Join(filepath.Dir(*planPath), "cells")
+		return err
 	}
 	if *work == "" {
 		*work = filepath.Join("runs", "study", plan.Name)
