@@ -2,7 +2,7 @@
 """Time the convolution layers of `modeldoctor bench kernels` in PyTorch CPU
 and print each PyTorch time next to ours, with the ratio, in one run.
 
-PyTorch is set up as /work/shared/pytorch-reference.md prescribes (the
+PyTorch is set up as bench/pytorch-reference.md prescribes (the
 script re-executes itself with that environment): Debian's python3-torch
 (oneDNN), OpenBLAS (openmp) instead of the reference BLAS, OPENBLAS_CORETYPE
 and OPENBLAS_L2_SIZE unset, glibc malloc kept from trimming, and

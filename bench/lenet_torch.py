@@ -7,7 +7,7 @@ cross-entropy, training mode:
           lenet --dataset mnist` trains it: 1x32x32 input, conv 5x5 (6),
           ReLU, 2x2 max-pool, conv 5x5 (16), ReLU, 2x2 max-pool, fc
           400-120-84-10 with ReLUs;
-  ref     the LeNet of ../shared/pytorch-reference.md: 1x28x28 input, conv
+  ref     the reference LeNet: 1x28x28 input, conv
           5x5 1->32, ReLU, pool, conv 5x5 32->64, ReLU, pool, fc 1024-512,
           ReLU, fc 512-10.
 Ours is BenchmarkLeNetTrain/NAME (zoo/lenet_bench_test.go), which defines
@@ -28,7 +28,7 @@ images/s, the GC's share of the CPU time, and peak RSS.
   lenet_torch.py report RAW.jsonl
       the table again from raw lines.
 
-PyTorch is run as ../shared/pytorch-reference.md says: Debian's python3-torch
+PyTorch is run as bench/pytorch-reference.md says: Debian's python3-torch
 with OpenBLAS (openmp) through LD_LIBRARY_PATH, OPENBLAS_CORETYPE and
 OPENBLAS_L2_SIZE unset, glibc malloc tunables, torch.set_num_threads(T)
 and OMP_NUM_THREADS=T. Ours runs with GOMAXPROCS=T.

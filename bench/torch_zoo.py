@@ -18,7 +18,7 @@ the same module names so the state dicts match ../zoo/testdata/*.json.
       untimed ones (default 1) -- N of them, or as many as fit in S seconds
       (default 2, at least one) -- and print one JSON line with images/s.
 
-Run it as ../shared/pytorch-reference.md says (bench/zoo_bench.py does):
+Run it as bench/pytorch-reference.md says (bench/zoo_bench.py does):
 Debian's python3-torch with OpenBLAS (openmp), OPENBLAS_CORETYPE and
 OPENBLAS_L2_SIZE unset, glibc malloc tunables, OMP_NUM_THREADS=T.
 """

@@ -13,7 +13,7 @@ Each round times PyTorch's plain and treat steps (median of N after 2 warm-ups)
 and, with --gotest (a test binary of ./doctor: go test -c -o BIN ./doctor),
 ours (BenchmarkStep/resnet18, N steps); rounds alternate the order. Prints the
 medians over rounds and both treat/plain ratios. Run it as
-shared/pytorch-reference.md says (this script sets the environment of the
+bench/pytorch-reference.md says (this script sets the environment of the
 PyTorch child itself).
 """
 import argparse, json, os, re, statistics, subprocess, sys, time

@@ -3,7 +3,7 @@
 
 For every model and thread count (1 and 2), in one run, interleaved:
   - PyTorch (bench/torch_zoo.py bench), in NCHW and in channels-last,
-    set up as ../shared/pytorch-reference.md says: Debian's python3-torch,
+    set up as bench/pytorch-reference.md says: Debian's python3-torch,
     OpenBLAS (openmp) through LD_LIBRARY_PATH, OPENBLAS_CORETYPE and
     OPENBLAS_L2_SIZE unset, glibc malloc tunables, torch.set_num_threads(T)
     and OMP_NUM_THREADS=T;

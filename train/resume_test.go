@@ -30,7 +30,7 @@ const (
 	killBatch    = 3 // after batches 0..2 of it have updated the weights
 )
 
-// TestKillAndResume is issue 4's done-when: a run killed mid-way with
+// TestKillAndResume: a run killed mid-way with
 // SIGKILL and resumed from its checkpoint ends with the same bits
 // (weights, batch-norm buffers, optimizer state, history) as a run that
 // was never interrupted. The model has dropout and the loader random

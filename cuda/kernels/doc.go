@@ -1,6 +1,7 @@
 // Package kernels holds the GPU kernels, each written once with package
 // ptx: an elementwise family (add, mul, relu forward and backward, axpy for
-// SGD), a deterministic sum and a tiled SGEMM. Each kernel is tested by
+// SGD), a deterministic sum and two tilings of SGEMM (sgemm.go, and
+// sgemm_vec4.go with 128-bit loads). Each kernel is tested by
 // interpreting it on the CPU against the plain Go reference beside it
 // (reference.go); the cuda package launches the same PTX on a real GPU and
 // compares with the interpreter.
