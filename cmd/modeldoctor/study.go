@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -137,8 +138,16 @@ func runStudyRun(args []string) error {
 			return err
 		}
 	}
+	// Named cells must run here; of all cells or a shard, one that another
+	// process holds is left to it, so several workers can share a plan.
+	named := *cellFlag != ""
 	for _, i := range cells {
-		if err := runCell(plan, i, *results, *work, *dataDir, *workers, device); err != nil {
+		err := runCell(plan, i, *results, *work, *dataDir, *workers, device)
+		if errors.Is(err, errCellBusy) && !named {
+			fmt.Fprintf(os.Stderr, "cell %d (%s): another process is running it; skipped\n", i, plan.Cells[i].ID())
+			continue
+		}
+		if err != nil {
 			return fmt.Errorf("cell %d (%s): %w", i, plan.Cells[i].ID(), err)
 		}
 	}

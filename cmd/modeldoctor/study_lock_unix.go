@@ -3,12 +3,16 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"golang.org/x/sys/unix"
 )
+
+// errCellBusy: another process holds the cell's lock.
+var errCellBusy = errors.New("another process is running this cell")
 
 // lockCell takes an exclusive lock on path (created if needed), or says
 // another process holds it.
@@ -22,7 +26,7 @@ func lockCell(path string) (func(), error) {
 	}
 	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("%s: another process is running this cell", path)
+		return nil, fmt.Errorf("%s: %w", path, errCellBusy)
 	}
 	return func() { unix.Flock(int(f.Fd()), unix.LOCK_UN); f.Close() }, nil
 }
