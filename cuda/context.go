@@ -31,13 +31,9 @@ func Open(ordinal int) (*Context, error) {
 }
 
 func open(d *driverAPI, ordinal int) (*Context, error) {
-	dev, err := getDevice(d, ordinal)
-	if err != nil {
-		return nil, err
-	}
-	c := &Context{api: d, dev: dev, calls: make(chan func())}
+	c := &Context{api: d, calls: make(chan func())}
 	started := make(chan error)
-	go c.loop(started)
+	go c.loop(ordinal, started)
 	if err := <-started; err != nil {
 		return nil, err
 	}
@@ -45,11 +41,19 @@ func open(d *driverAPI, ordinal int) (*Context, error) {
 	return c, nil
 }
 
-// loop locks its goroutine to one OS thread, makes the context current
-// there and runs the calls sent to it until Close.
-func (c *Context) loop(started chan<- error) {
+// loop locks its goroutine to one OS thread, finds the device and makes
+// its context current there, and runs the calls sent to it until Close:
+// every driver call of a context, the first included, comes from that
+// thread.
+func (c *Context) loop(ordinal int, started chan<- error) {
 	runtime.LockOSThread() // never unlocked: the thread exits with the goroutine
-	err := c.api.check("cuDevicePrimaryCtxRetain", c.api.cuDevicePrimaryCtxRetain(&c.ctx, c.dev.h))
+	var err error
+	c.dev, err = getDevice(c.api, ordinal)
+	if err != nil {
+		started <- err
+		return
+	}
+	err = c.api.check("cuDevicePrimaryCtxRetain", c.api.cuDevicePrimaryCtxRetain(&c.ctx, c.dev.h))
 	if err == nil {
 		if err = c.api.check("cuCtxSetCurrent", c.api.cuCtxSetCurrent(c.ctx)); err != nil {
 			c.api.cuDevicePrimaryCtxRelease(c.dev.h)
