@@ -51,6 +51,15 @@ type Protocol struct {
 	Scratch      bool    `json:"scratch,omitempty"`
 }
 
+// Pretraining is the cell's number of pre-training epochs: its own
+// PretrainEpochs when set, else the protocol's.
+func (c Cell) Pretraining(pr Protocol) int {
+	if c.PretrainEpochs > 0 {
+		return c.PretrainEpochs
+	}
+	return pr.PretrainEpochs
+}
+
 // Runs lists a cell's fine-tuning runs in the order a cell runs them: per
 // learning rate, the control, Model Doctor at each α, then the optional
 // arms (the from-scratch one once, at the restart rate).

@@ -65,10 +65,7 @@ func runCell(plan *study.Plan, i int, results, work, dataDir string, workers int
 	base := d.settingsMap()
 	base["momentum"], base["wd"] = fmt.Sprint(pr.Momentum), fmt.Sprint(pr.WeightDecay)
 	base["finetune-epochs"] = strconv.Itoa(pr.FinetuneEpochs)
-	epochs := pr.PretrainEpochs
-	if c.PretrainEpochs > 0 {
-		epochs = c.PretrainEpochs
-	}
+	epochs := c.Pretraining(pr)
 	w, history, err := pretrain(d, t, pretraining{epochs: epochs, lr: pr.PretrainLR, val: true}, base)
 	if err != nil {
 		return err

@@ -73,10 +73,7 @@ func cellProgress(dir string, c study.Cell, pr study.Protocol, now time.Time) (s
 		}
 	}
 	since := fmt.Sprintf("; last write %s ago", now.Sub(last).Round(time.Second))
-	epochs := pr.PretrainEpochs
-	if c.PretrainEpochs > 0 {
-		epochs = c.PretrainEpochs
-	}
+	epochs := c.Pretraining(pr)
 	if k := epochsLogged(filepath.Join(dir, "pretrained.metrics.jsonl")); k < epochs {
 		return fmt.Sprintf("pre-training, %d of %d epochs%s", k, epochs, since), true
 	}
