@@ -156,14 +156,15 @@ func (g *GroupSummary) add(r *Result, pr Protocol) error {
 		}
 		g.pretrainValN++
 	}
-	for _, run := range r.Runs {
-		if (run.Arm == "md" || run.Arm == "control") && run.Diverged != "" && len(run.Epochs) > 0 {
-			g.Main.DivergedRuns++
+	md, mdOK := r.Choose("md")
+	ctl, ctlOK := r.Choose("control")
+	if mdOK && ctlOK {
+		// Counted for kept seeds only: a left-out seed's runs chose nothing.
+		for _, run := range r.Runs {
+			if (run.Arm == "md" || run.Arm == "control") && run.Diverged != "" && len(run.Epochs) > 0 {
+				g.Main.DivergedRuns++
+			}
 		}
-	}
-	md, ok1 := r.Choose("md")
-	ctl, ok2 := r.Choose("control")
-	if ok1 && ok2 {
 		g.MainSeeds = append(g.MainSeeds, r.Cell.Seed)
 		g.Main.Treated = append(g.Main.Treated, 100*md.Epoch.Test)
 		g.Main.Control = append(g.Main.Control, 100*ctl.Epoch.Test)
@@ -184,9 +185,9 @@ func (g *GroupSummary) add(r *Result, pr Protocol) error {
 
 	g.step = 100 / float64(r.TestImages)
 	g.AuthorsAlpha = AuthorsAlpha(pr.Alphas)
-	amd, ok1 := r.Find("md", g.AuthorsAlpha, pr.LR(1))
-	actl, ok2 := r.Find("control", 0, pr.LR(1))
-	if !ok1 || !ok2 {
+	amd, amdOK := r.Find("md", g.AuthorsAlpha, pr.LR(1))
+	actl, actlOK := r.Find("control", 0, pr.LR(1))
+	if !amdOK || !actlOK {
 		return fmt.Errorf("no run at α = %g and the pre-training lr for the authors' selection", g.AuthorsAlpha)
 	}
 	g.Authors.add(amd, actl, BestTestEpoch)
@@ -195,7 +196,7 @@ func (g *GroupSummary) add(r *Result, pr Protocol) error {
 		if g.Noise == nil {
 			g.Noise = &Comparison{Label: fmt.Sprintf("cross-entropy with N(0, %g²) noise at the doctor layer − control", pr.FeatureNoise)}
 		}
-		if n, ok := r.Choose("noise"); ok && ok2 {
+		if n, ok := r.Choose("noise"); ok && ctlOK {
 			g.Noise.Treated = append(g.Noise.Treated, 100*n.Epoch.Test)
 			g.Noise.Control = append(g.Noise.Control, 100*ctl.Epoch.Test)
 		} else {

@@ -165,6 +165,15 @@ func TestMergeDivergedEdges(t *testing.T) {
 		case 1: // one treated run diverged in its second epoch
 			run, _ := r.Find("md", 1, pr.LR(1))
 			run.Diverged = "loss is NaN at epoch 2 batch 7"
+		case 2: // every control run diverged at once, so the seed is left out: its
+			// late-diverging treated run must not count, nor its noise arm pair
+			run, _ := r.Find("md", 1, pr.LR(1))
+			run.Diverged = "loss is NaN at epoch 2 batch 7"
+			for i := range r.Runs {
+				if run := &r.Runs[i]; run.Arm == "control" {
+					run.Epochs, run.Selected, run.SelectedCorrect, run.Diverged = nil, 0, "", "loss is NaN at epoch 1 batch 1"
+				}
+			}
 		}
 		rs = append(rs, r)
 	}
@@ -173,17 +182,17 @@ func TestMergeDivergedEdges(t *testing.T) {
 		t.Fatal(err)
 	}
 	g := s.Groups[0]
-	if g.Main.Diverged != 1 || len(g.Main.Treated) != 2 || len(g.McNemar) != 2 || len(g.MainSeeds) != 2 || g.MainSeeds[0] != 2 {
+	if g.Main.Diverged != 2 || len(g.Main.Treated) != 1 || len(g.McNemar) != 1 || len(g.MainSeeds) != 1 || g.MainSeeds[0] != 2 {
 		t.Errorf("main: %d left out, %d pairs, %d McNemar, seeds %v", g.Main.Diverged, len(g.Main.Treated), len(g.McNemar), g.MainSeeds)
 	}
-	if g.Main.DivergedRuns != 1 || !strings.Contains(g.Main.Verdict, "1 runs diverged") || !strings.Contains(g.Main.Verdict, "1 seeds left out") {
+	if g.Main.DivergedRuns != 1 || !strings.Contains(g.Main.Verdict, "1 runs diverged") || !strings.Contains(g.Main.Verdict, "2 seeds left out") {
 		t.Errorf("main verdict %q, %d diverged runs", g.Main.Verdict, g.Main.DivergedRuns)
 	}
-	if g.Noise == nil || g.Noise.Diverged != 1 || len(g.Noise.Treated) != 2 {
+	if g.Noise == nil || g.Noise.Diverged != 2 || len(g.Noise.Treated) != 1 {
 		t.Errorf("noise arm: %+v", g.Noise)
 	}
 	md := s.Markdown()
-	if !strings.Contains(md, "0 of 2") || strings.Contains(md, "seed 1: α") {
+	if !strings.Contains(md, "0 of 1") || strings.Contains(md, "seed 1: α") || strings.Contains(md, "seed 3: α") {
 		t.Errorf("table does not follow the main comparison's seeds:\n%s", md)
 	}
 	if _, err := json.Marshal(s.jsonView()); err != nil {

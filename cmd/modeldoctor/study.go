@@ -14,6 +14,10 @@ import (
 	"github.com/modeldoctor/modeldoctor/zoo"
 )
 
+// errCellBusy: another process holds the cell's lock (never returned
+// where there is no flock(2)).
+var errCellBusy = errors.New("another process is running this cell")
+
 func init() {
 	commands["study plan"] = command{"write a study's plan: its protocol and grid of cells (model, width, data set, seed)", runStudyPlan}
 	commands["study run"] = command{"run cells of a plan (--cell K, --shard I/N, or all), resumably; a finished cell is skipped", runStudyRun}

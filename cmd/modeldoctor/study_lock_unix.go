@@ -3,16 +3,12 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"golang.org/x/sys/unix"
 )
-
-// errCellBusy: another process holds the cell's lock.
-var errCellBusy = errors.New("another process is running this cell")
 
 // lockCell takes an exclusive lock on path (created if needed), or says
 // another process holds it.

@@ -80,8 +80,19 @@ func cellProgress(dir string, c study.Cell, pr study.Protocol, now time.Time) (s
 	if _, err := os.Stat(filepath.Join(dir, "diagnosis.json")); err != nil {
 		return "sifting and diagnosing" + since, true
 	}
+	// The runs go in order, and one that diverges stops early without
+	// weights while the cell goes on: the current run is the first
+	// unfinished one from the last that has logged an epoch (a diverged
+	// run still shows until the next one logs its first epoch).
 	runs := pr.Runs()
+	cur := 0
 	for i, run := range runs {
+		if epochsLogged(filepath.Join(dir, run.Name()+".metrics.jsonl")) > 0 {
+			cur = i
+		}
+	}
+	for i := cur; i < len(runs); i++ {
+		run := runs[i]
 		want := pr.FinetuneEpochs
 		if run.Arm == "scratch-md" {
 			want = epochs

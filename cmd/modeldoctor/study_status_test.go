@@ -41,7 +41,9 @@ func TestStudyStatusFollowsTheStages(t *testing.T) {
 		{func() { write("pretrained.metrics.jsonl", 2) }, "sifting and diagnosing"},
 		{func() { write("diagnosis.json", 1) }, "run 1 of 3 (control-lr0.05), 0 of 3 epochs"},
 		{func() { write("control-lr0.05.metrics.jsonl", 3); write("md-a1-lr0.05.metrics.jsonl", 2) }, "run 2 of 3 (md-a1-lr0.05), 2 of 3 epochs"},
-		{func() { write("md-a1-lr0.05.safetensors", 0); write("md-a10-lr0.05.metrics.jsonl", 3) }, "every run finished"},
+		// md-a1 diverged in its third epoch: no weights, and the cell went on
+		{func() { write("md-a10-lr0.05.metrics.jsonl", 1) }, "run 3 of 3 (md-a10-lr0.05), 1 of 3 epochs"},
+		{func() { write("md-a10-lr0.05.metrics.jsonl", 3) }, "every run finished"},
 	} {
 		step.do()
 		got := status()

@@ -23,15 +23,6 @@ func signedRankCounts(ranks []int) []float64 {
 	return c
 }
 
-// untiedRanks is 1, 2, …, n.
-func untiedRanks(n int) []int {
-	r := make([]int, n)
-	for i := range r {
-		r[i] = i + 1
-	}
-	return r
-}
-
 // exactSignedRankP is the two-sided exact p-value of the positive rank sum
 // rPlus under the null distribution of the given ranks (any common scale:
 // doubled mean ranks keep ties in integers): twice the smaller tail,

@@ -6,6 +6,15 @@ import (
 	"testing"
 )
 
+// untiedRanks is 1, 2, …, n.
+func untiedRanks(n int) []int {
+	r := make([]int, n)
+	for i := range r {
+		r[i] = i + 1
+	}
+	return r
+}
+
 func TestSignedRankCounts(t *testing.T) {
 	// n = 3: rank sums of the subsets of {1, 2, 3} are 0,1,2,3,3,4,5,6.
 	if got, want := signedRankCounts(untiedRanks(3)), []float64{1, 1, 1, 2, 1, 1, 1}; !reflect.DeepEqual(got, want) {
