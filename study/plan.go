@@ -191,11 +191,16 @@ func (p *Plan) Validate() error {
 		}
 	}
 	seen := map[string]int{}
+	pretraining := map[string]int{} // a group's seeds are averaged: one length each
 	for i, c := range p.Cells {
 		if j, dup := seen[c.ID()]; dup {
 			return fmt.Errorf("cells %d and %d are both %s", j, i, c.ID())
 		}
 		seen[c.ID()] = i
+		if n, ok := pretraining[c.Group()]; ok && n != c.Pretraining(pr) {
+			return fmt.Errorf("cell %d (%s): pretrain_epochs %d, but another seed of %s has %d: a group's seeds must share one length", i, c.ID(), c.Pretraining(pr), c.Group(), n)
+		}
+		pretraining[c.Group()] = c.Pretraining(pr)
 	}
 	return nil
 }

@@ -38,6 +38,16 @@ func TestGridAndValidate(t *testing.T) {
 	if err := bad.Validate(); err == nil {
 		t.Error("a protocol without the authors' restart was accepted")
 	}
+	bad = *p
+	bad.Cells = append([]Cell(nil), cells...)
+	bad.Cells[3].PretrainEpochs = 40 // mobilenetv2 seed 2 only: its group's curves could not be averaged
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "share one length") {
+		t.Errorf("mixed pre-training lengths in a group: %v", err)
+	}
+	bad.Cells[2].PretrainEpochs = 40
+	if err := bad.Validate(); err != nil {
+		t.Errorf("a group with its own pre-training length: %v", err)
+	}
 	if _, err := Grid([]string{"lenet:0"}, []string{"mnist"}, []uint64{1}); err == nil {
 		t.Error("width 0 accepted")
 	}
@@ -94,6 +104,10 @@ func TestMergePairsSeedsAndTestsThem(t *testing.T) {
 	md := s.Markdown()
 	if !strings.Contains(md, "+2.00 [") || !strings.Contains(md, "3 of 3") {
 		t.Errorf("table lacks the difference or McNemar count:\n%s", md)
+	}
+	// The fake cells pre-trained 1 epoch, not the protocol's 30: said so.
+	if !strings.Contains(md, "pre-training 30 epochs (lenet on mnist: 1) at lr") {
+		t.Errorf("table hides the group's own pre-training length:\n%.400s", md)
 	}
 	// One seed: no interval, but valid JSON (no NaN).
 	one, err := Merge(p, rs[:1])

@@ -42,14 +42,14 @@ func (s *Summary) Markdown() string {
 	var b strings.Builder
 	pr := s.Protocol
 	fmt.Fprintf(&b, "# Study %q: does Model Doctor beat a cross-entropy control?\n\n", s.Plan)
-	fmt.Fprintf(&b, "%d cells. Protocol: pre-training %d epochs at lr %g (cosine); every fine-tuning arm runs %d epochs from the same pre-trained weights with the same data order, "+
+	fmt.Fprintf(&b, "%d cells. Protocol: pre-training %d epochs%s at lr %g (cosine); every fine-tuning arm runs %d epochs from the same pre-trained weights with the same data order, "+
 		"at lr %s (cosine)%s; α ∈ {%s}; batch %d, %d px; %s. "+
 		"Test top-1 (%%), mean over seeds. The treated model's α, lr and epoch (among %d runs) and the control's lr and epoch (among %d) are chosen on validation "+
 		"(ties: the earlier epoch, then the run listed first); the test split is evaluated after every epoch but never used for a choice, except in the authors' selection below, labelled. "+
 		"Each seed draws its own validation split, shared by all of its arms. Treated − control: mean of the paired differences in points, 95%% t interval, "+
 		"paired t-test and Wilcoxon signed-rank p-values (α = %g; the Wilcoxon p is exact, ties included, up to %d seeds, and with n seeds cannot go below 2/2ⁿ: 0.25 for 3, 0.0625 for 5, 0.031 for 6); "+
 		"McNemar: seeds whose chosen models differ significantly on the test images.\n\n",
-		s.Cells, pr.PretrainEpochs, pr.PretrainLR, pr.FinetuneEpochs, lrList(pr), scratchNote(pr), floatList(pr.Alphas), pr.Batch, pr.Size, splitNote(pr),
+		s.Cells, pr.PretrainEpochs, pretrainingOverrides(s), pr.PretrainLR, pr.FinetuneEpochs, lrList(pr), scratchNote(pr), floatList(pr.Alphas), pr.Batch, pr.Size, splitNote(pr),
 		len(pr.Alphas)*len(pr.LRFactors), len(pr.LRFactors), Alpha, stats.ExactMaxN)
 	b.WriteString(s.MainTable())
 	b.WriteString("\nPre-training's validation accuracy (%, mean over seeds) over its last epochs — the plateau the arms start from:\n\n")
@@ -112,7 +112,22 @@ func scratchNote(pr Protocol) string {
 	if !pr.Scratch {
 		return ""
 	}
-	return fmt.Sprintf("; the from-scratch arms run %d epochs from the random initialisation", pr.PretrainEpochs)
+	return "; the from-scratch arms run as long as pre-training, from the random initialisation"
+}
+
+// pretrainingOverrides names the groups whose cells set their own
+// pre-training length (the plan keeps one length per group).
+func pretrainingOverrides(s *Summary) string {
+	var parts []string
+	for _, g := range s.Groups {
+		if len(g.PretrainVal) != s.Protocol.PretrainEpochs {
+			parts = append(parts, fmt.Sprintf("%s on %s: %d", modelLabel(g), g.Dataset, len(g.PretrainVal)))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }
 
 // MainTable is the study's headline: treated against control, both chosen
