@@ -85,9 +85,10 @@ func cellProgress(dir string, c study.Cell, pr study.Protocol, now time.Time) (s
 	// unfinished one from the last that has logged an epoch (a diverged
 	// run still shows until the next one logs its first epoch).
 	runs := pr.Runs()
+	logged := make([]int, len(runs))
 	cur := 0
 	for i, run := range runs {
-		if epochsLogged(filepath.Join(dir, run.Name()+".metrics.jsonl")) > 0 {
+		if logged[i] = epochsLogged(filepath.Join(dir, run.Name()+".metrics.jsonl")); logged[i] > 0 {
 			cur = i
 		}
 	}
@@ -97,9 +98,8 @@ func cellProgress(dir string, c study.Cell, pr study.Protocol, now time.Time) (s
 		if run.Arm == "scratch-md" {
 			want = epochs
 		}
-		k := epochsLogged(filepath.Join(dir, run.Name()+".metrics.jsonl"))
-		if _, err := os.Stat(filepath.Join(dir, run.Name()+".safetensors")); err != nil && k < want {
-			return fmt.Sprintf("run %d of %d (%s), %d of %d epochs%s", i+1, len(runs), run.Name(), k, want, since), true
+		if _, err := os.Stat(filepath.Join(dir, run.Name()+".safetensors")); err != nil && logged[i] < want {
+			return fmt.Sprintf("run %d of %d (%s), %d of %d epochs%s", i+1, len(runs), run.Name(), logged[i], want, since), true
 		}
 	}
 	return "every run finished, no result file yet" + since, true
